@@ -1,0 +1,155 @@
+package accounts
+
+// Actor is whoever makes a request: a signed-in user, a machine client holding an API token,
+// or nobody (the zero Actor, the public).
+type Actor struct {
+	UserID int64
+	// TokenID is set when the actor authenticated with an API token; such an actor holds
+	// exactly the one membership the token is scoped to.
+	TokenID     int64
+	Memberships []Member
+}
+
+// Anonymous reports whether the actor is the public.
+func (a Actor) Anonymous() bool { return a.UserID == 0 && a.TokenID == 0 }
+
+// RoleIn returns the actor's role in org.
+func (a Actor) RoleIn(orgID int64) (Role, bool) {
+	for _, m := range a.Memberships {
+		if m.OrgID == orgID {
+			return m.Role, true
+		}
+	}
+	return "", false
+}
+
+// PlatformAdmin reports whether the actor administers the portal itself.
+func (a Actor) PlatformAdmin() bool {
+	for _, m := range a.Memberships {
+		if m.OrgKind == KindPlatform && m.Role == RoleAdmin {
+			return true
+		}
+	}
+	return false
+}
+
+// overseesRegion reports whether the actor is an inspector or auditor of an oversight body
+// whose remit covers region. A national body (no region of its own) covers every region.
+func (a Actor) overseesRegion(region string) bool {
+	for _, m := range a.Memberships {
+		if m.OrgKind != KindOversight || (m.Role != RoleInspector && m.Role != RoleAuditor) {
+			continue
+		}
+		if m.Region == "" || m.Region == region {
+			return true
+		}
+	}
+	return false
+}
+
+// Action is what an actor wants to do to a resource.
+type Action string
+
+// Actions.
+const (
+	ActionView   Action = "view"
+	ActionManage Action = "manage"
+)
+
+// ResourceKind names a class of resource that the policy knows.
+type ResourceKind string
+
+// Resource kinds of the accounts domain; later domains add theirs to the policy table.
+const (
+	ResourceOrganization ResourceKind = "organization" // an organization's public profile
+	ResourceMembers      ResourceKind = "members"      // who belongs to an organization, with roles
+	ResourceInvitations  ResourceKind = "invitations"  // pending invitations into an organization
+	ResourceAPITokens    ResourceKind = "api_tokens"   // an organization's machine-client tokens
+)
+
+// Resource identifies what is acted on: its kind, the organization that owns it and that
+// organization's region.
+type Resource struct {
+	Kind   ResourceKind
+	OrgID  int64
+	Region string
+}
+
+// grant is one rule of the policy: who may do an action to a kind of resource.
+type grant struct {
+	public        bool   // anyone, signed in or not
+	roles         []Role // members of the owning organization with one of these roles
+	anyMember     bool   // any member of the owning organization
+	platformAdmin bool   // administrators of the portal, for any organization
+	oversight     bool   // inspectors and auditors whose remit covers the resource's region
+}
+
+// policy is the table that answers every authorization question. A kind or action missing
+// from it is denied to everyone.
+var policy = map[ResourceKind]map[Action]grant{
+	ResourceOrganization: {
+		ActionView:   {public: true},
+		ActionManage: {roles: []Role{RoleAdmin}, platformAdmin: true},
+	},
+	ResourceMembers: {
+		ActionView:   {anyMember: true, platformAdmin: true, oversight: true},
+		ActionManage: {roles: []Role{RoleAdmin}, platformAdmin: true},
+	},
+	ResourceInvitations: {
+		ActionView:   {roles: []Role{RoleAdmin}, platformAdmin: true},
+		ActionManage: {roles: []Role{RoleAdmin}, platformAdmin: true},
+	},
+	ResourceAPITokens: {
+		ActionView:   {roles: []Role{RoleAdmin}},
+		ActionManage: {roles: []Role{RoleAdmin}},
+	},
+}
+
+// Authorize answers whether actor may do action to r. It returns nil when allowed;
+// ErrUnauthenticated when the public asks for something that is not public; ErrNotFound
+// when the actor has no standing at all in the owning organization, so that refusing does
+// not reveal whether the resource exists; ErrForbidden when the actor may see the resource
+// but not do this to it.
+func Authorize(a Actor, action Action, r Resource) error {
+	g, ok := policy[r.Kind][action]
+	if ok && g.public {
+		return nil
+	}
+	if a.Anonymous() {
+		return &Error{Code: CodeUnauthenticated, Message: "sign in first"}
+	}
+	if ok && allowed(a, g, r) {
+		return nil
+	}
+	// Refused. Tell those who may know the resource exists that they lack the right;
+	// tell everyone else that there is nothing here.
+	if view, ok := policy[r.Kind][ActionView]; ok && (view.public || allowed(a, view, r)) {
+		return &Error{Code: CodeForbidden, Message: "your role does not allow this"}
+	}
+	if _, member := a.RoleIn(r.OrgID); member {
+		return &Error{Code: CodeForbidden, Message: "your role does not allow this"}
+	}
+	return &Error{Code: CodeNotFound, Message: "not found"}
+}
+
+func allowed(a Actor, g grant, r Resource) bool {
+	if g.platformAdmin && a.PlatformAdmin() {
+		return true
+	}
+	if g.oversight && a.overseesRegion(r.Region) {
+		return true
+	}
+	role, member := a.RoleIn(r.OrgID)
+	if !member {
+		return false
+	}
+	if g.anyMember {
+		return true
+	}
+	for _, allowedRole := range g.roles {
+		if role == allowedRole {
+			return true
+		}
+	}
+	return false
+}

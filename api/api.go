@@ -1,0 +1,124 @@
+// Package api is Sheber's JSON API under /api/v1 on Fiber, and the HTTP foundations that
+// the server-rendered frontend shares: the per-request context, request IDs and logs,
+// metrics, security headers, authentication, CSRF protection and the one error handler
+// that maps domain errors to statuses.
+//
+// Handlers are thin: they parse, call the domain with c.UserContext() and render. They
+// never choose a status for an error themselves; ErrorHandler does.
+package api
+
+import (
+	"context"
+	_ "embed"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/sheber-kz/sheber/accounts"
+)
+
+// Limits of the HTTP server. The README lists them too.
+const (
+	// MaxBodyBytes bounds every request body; larger ones get 413.
+	MaxBodyBytes = 1 << 20
+	// RequestTimeout is the deadline of the context each request runs under.
+	RequestTimeout = 15 * time.Second
+	// ReadTimeout and WriteTimeout bound slow clients.
+	ReadTimeout  = 15 * time.Second
+	WriteTimeout = 30 * time.Second
+	IdleTimeout  = 60 * time.Second
+	// ShutdownTimeout is how long in-flight requests get to finish on SIGTERM.
+	ShutdownTimeout = 10 * time.Second
+	// ReadinessTimeout bounds each dependency check of /readyz.
+	ReadinessTimeout = 2 * time.Second
+)
+
+//go:embed openapi.yaml
+var openAPISpec []byte
+
+// OpenAPISpec returns api/openapi.yaml, which describes every endpoint.
+func OpenAPISpec() []byte { return openAPISpec }
+
+// Check is one dependency that /readyz probes.
+type Check struct {
+	Name string
+	Ping func(context.Context) error
+	// Optional dependencies (search) make the service degraded, not unready.
+	Optional bool
+}
+
+// Server holds what the API's handlers and middleware need.
+type Server struct {
+	Accounts *accounts.Service
+	// Secret keys the CSRF tokens (HMAC); from SESSION_SECRET.
+	Secret []byte
+	// SecureCookies marks cookies Secure; set when the portal is served over TLS.
+	SecureCookies bool
+	Logger        *slog.Logger
+	Metrics       *Metrics
+	Checks        []Check
+	// TrustedProxies are the addresses whose X-Forwarded-For is believed.
+	TrustedProxies []string
+	// HTMLError renders errors of pages (non-API paths); nil means JSON everywhere.
+	HTMLError func(c *fiber.Ctx, status int, e *accounts.Error) error
+}
+
+// NewApp returns a Fiber app with the server's configuration, global middleware and API
+// routes. The frontend adds its pages to the same app.
+func NewApp(s *Server) *fiber.App {
+	cfg := fiber.Config{
+		AppName:               "sheber",
+		BodyLimit:             MaxBodyBytes,
+		ReadTimeout:           ReadTimeout,
+		WriteTimeout:          WriteTimeout,
+		IdleTimeout:           IdleTimeout,
+		DisableStartupMessage: true,
+		ErrorHandler:          s.ErrorHandler,
+		StrictRouting:         false,
+		CaseSensitive:         true,
+	}
+	if len(s.TrustedProxies) > 0 {
+		cfg.EnableTrustedProxyCheck = true
+		cfg.TrustedProxies = s.TrustedProxies
+		cfg.ProxyHeader = fiber.HeaderXForwardedFor
+	}
+	app := fiber.New(cfg)
+	app.Use(RequestContext(RequestTimeout), s.Observe, SecurityHeaders, s.Authenticate, s.CSRF)
+
+	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+	if s.Metrics != nil {
+		app.Get("/metrics", s.Metrics.Handler())
+	}
+	app.Get("/api/openapi.yaml", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, "application/yaml; charset=utf-8")
+		return c.Send(openAPISpec)
+	})
+
+	v1 := app.Group("/api/v1")
+	v1.Post("/auth/login", s.login)
+	v1.Post("/auth/logout", s.logout)
+	v1.Post("/auth/logout-everywhere", s.logoutEverywhere)
+	v1.Get("/me", s.me)
+	v1.Get("/regions", s.regions)
+	v1.Get("/organizations/:id", s.organization)
+	v1.Get("/organizations/:id/members", s.members)
+	v1.Get("/organizations/:id/invitations", s.invitations)
+	v1.Post("/organizations/:id/invitations", s.invite)
+	v1.Delete("/organizations/:id/invitations/:invitationID", s.revokeInvitation)
+	v1.Post("/invitations/accept", s.acceptInvitation)
+	v1.Get("/organizations/:id/tokens", s.tokens)
+	v1.Post("/organizations/:id/tokens", s.issueToken)
+	v1.Delete("/organizations/:id/tokens/:tokenID", s.revokeToken)
+	v1.Use(func(c *fiber.Ctx) error {
+		return &accounts.Error{Code: accounts.CodeNotFound, Message: "no such endpoint"}
+	})
+	return app
+}
+
+// IsAPIPath reports whether path is served as JSON rather than as a page.
+func IsAPIPath(path string) bool {
+	return strings.HasPrefix(path, "/api/") || path == "/healthz" || path == "/readyz" || path == "/metrics"
+}

@@ -1,0 +1,235 @@
+package api
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/sheber-kz/sheber/accounts"
+)
+
+// Cookie names.
+const (
+	SessionCookie = "sheber_session"
+	// CSRFCookie seeds the CSRF token of visitors who are not signed in (the sign-in form).
+	CSRFCookie = "sheber_csrf"
+	// CSRFHeader and CSRFField carry the token on API calls and forms.
+	CSRFHeader = "X-CSRF-Token"
+	CSRFField  = "_csrf"
+)
+
+type localKey int
+
+const (
+	actorKey localKey = iota
+	sessionKey
+	requestIDKey
+)
+
+// RequestContext gives every request a context with a deadline (Fiber's UserContext is
+// context.Background until set), cancelled when the handler returns.
+func RequestContext(timeout time.Duration) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		c.SetUserContext(ctx)
+		return c.Next()
+	}
+}
+
+// RequestID returns the request's ID, as logged and sent back in X-Request-ID.
+func RequestID(c *fiber.Ctx) string {
+	id, _ := c.Locals(requestIDKey).(string)
+	return id
+}
+
+// validRequestID accepts a client's X-Request-ID only when it is short and plain, so that
+// it is safe in logs.
+func validRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// Observe assigns the request ID, and after the handler (and the error handler) ran, logs
+// one structured line and records metrics by route and status.
+func (s *Server) Observe(c *fiber.Ctx) error {
+	start := time.Now()
+	id := c.Get(fiber.HeaderXRequestID)
+	if !validRequestID(id) {
+		b := make([]byte, 8)
+		_, _ = rand.Read(b)
+		id = hex.EncodeToString(b)
+	}
+	c.Locals(requestIDKey, id)
+	c.Set(fiber.HeaderXRequestID, id)
+	err := c.Next()
+	if err != nil {
+		// Run the error handler now so that the status we log and count is the final one.
+		if herr := s.ErrorHandler(c, err); herr != nil {
+			c.Status(fiber.StatusInternalServerError)
+		}
+	}
+	status := c.Response().StatusCode()
+	route := c.Route().Path
+	elapsed := time.Since(start)
+	if s.Metrics != nil {
+		s.Metrics.observe(c.Method(), route, status, elapsed)
+	}
+	if s.Logger != nil {
+		s.Logger.LogAttrs(c.UserContext(), slog.LevelInfo, "request",
+			slog.String("request_id", id), slog.String("method", c.Method()), slog.String("path", c.Path()),
+			slog.String("route", route), slog.Int("status", status), slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
+			slog.Int("bytes", len(c.Response().Body())))
+	}
+	return nil
+}
+
+// contentSecurityPolicy allows only the portal's own scripts, styles and images.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+	"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+
+// SecurityHeaders sets the headers every response carries.
+func SecurityHeaders(c *fiber.Ctx) error {
+	c.Set("Content-Security-Policy", contentSecurityPolicy)
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Cross-Origin-Opener-Policy", "same-origin")
+	c.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+	return c.Next()
+}
+
+// Authenticate resolves the request's credentials (an API token in Authorization: Bearer,
+// or the session cookie) to an actor stored for the handlers. A bad token is refused at
+// once; a stale session cookie is cleared and the request goes on as the public.
+func (s *Server) Authenticate(c *fiber.Ctx) error {
+	if auth := c.Get(fiber.HeaderAuthorization); auth != "" {
+		scheme, token, _ := strings.Cut(auth, " ")
+		if !strings.EqualFold(scheme, "Bearer") || token == "" {
+			return &accounts.Error{Code: accounts.CodeUnauthenticated, Message: "use Authorization: Bearer <API token>"}
+		}
+		actor, err := s.Accounts.ActorForToken(c.UserContext(), strings.TrimSpace(token))
+		if err != nil {
+			return err
+		}
+		c.Locals(actorKey, actor)
+		return c.Next()
+	}
+	if id := c.Cookies(SessionCookie); id != "" {
+		actor, sess, err := s.Accounts.ActorForSession(c.UserContext(), strings.Clone(id))
+		switch {
+		case err == nil:
+			c.Locals(actorKey, actor)
+			c.Locals(sessionKey, sess)
+		case accounts.ErrorCode(err) == accounts.CodeUnauthenticated:
+			s.clearSessionCookie(c)
+		default:
+			return err
+		}
+	}
+	return c.Next()
+}
+
+// ActorOf returns the request's actor; the zero Actor is the public.
+func ActorOf(c *fiber.Ctx) accounts.Actor {
+	a, _ := c.Locals(actorKey).(accounts.Actor)
+	return a
+}
+
+// SessionOf returns the request's session, if it came with a live one.
+func SessionOf(c *fiber.Ctx) (accounts.Session, bool) {
+	s, ok := c.Locals(sessionKey).(accounts.Session)
+	return s, ok
+}
+
+// SetSessionCookie sends the cookie of a newly started session.
+func (s *Server) SetSessionCookie(c *fiber.Ctx, sess accounts.Session) {
+	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: sess.ID, Path: "/", HTTPOnly: true, Secure: s.SecureCookies,
+		SameSite: fiber.CookieSameSiteLaxMode, Expires: sess.CreatedAt.Add(accounts.SessionAbsoluteTimeout)})
+	c.Locals(sessionKey, sess)
+}
+
+func (s *Server) clearSessionCookie(c *fiber.Ctx) {
+	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: "", Path: "/", HTTPOnly: true, Secure: s.SecureCookies,
+		SameSite: fiber.CookieSameSiteLaxMode, Expires: time.Unix(0, 0), MaxAge: -1})
+}
+
+// csrfSeed is what a CSRF token is bound to: the session when there is one, otherwise a
+// random cookie given to the visitor. create sets that cookie when missing.
+func (s *Server) csrfSeed(c *fiber.Ctx, create bool) string {
+	if sess, ok := SessionOf(c); ok {
+		return "session:" + sess.ID
+	}
+	seed := c.Cookies(CSRFCookie)
+	if seed == "" || len(seed) > 64 {
+		if !create {
+			return ""
+		}
+		b := make([]byte, 18)
+		_, _ = rand.Read(b)
+		seed = base64.RawURLEncoding.EncodeToString(b)
+		c.Cookie(&fiber.Cookie{Name: CSRFCookie, Value: seed, Path: "/", HTTPOnly: true, Secure: s.SecureCookies,
+			SameSite: fiber.CookieSameSiteLaxMode})
+	}
+	return "visitor:" + strings.Clone(seed)
+}
+
+// CSRFToken returns the token that forms and API calls of this visitor must send back.
+func (s *Server) CSRFToken(c *fiber.Ctx) string {
+	return s.tokenFor(s.csrfSeed(c, true))
+}
+
+func (s *Server) tokenFor(seed string) string {
+	m := hmac.New(sha256.New, s.Secret)
+	m.Write([]byte("csrf\x00" + seed))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// CSRF refuses state-changing requests that do not prove they come from the portal's own
+// pages. Requests with an API token carry no ambient credentials and are exempt. An API
+// call without a session must be JSON, which a cross-site form cannot send; with a session
+// it must also carry the X-CSRF-Token header. A page form must carry the _csrf field.
+func (s *Server) CSRF(c *fiber.Ctx) error {
+	switch c.Method() {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		return c.Next()
+	}
+	if ActorOf(c).TokenID != 0 {
+		return c.Next()
+	}
+	_, signedIn := SessionOf(c)
+	if IsAPIPath(c.Path()) && !signedIn {
+		ct := strings.ToLower(c.Get(fiber.HeaderContentType))
+		if strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
+			return c.Next()
+		}
+		if len(c.Body()) == 0 && c.Get(CSRFHeader) == "" {
+			// Nothing to forge: a body-less call by the public changes nothing of anyone's.
+			return c.Next()
+		}
+	}
+	sent := c.Get(CSRFHeader)
+	if sent == "" && !IsAPIPath(c.Path()) {
+		sent = c.FormValue(CSRFField)
+	}
+	seed := s.csrfSeed(c, false)
+	if seed == "" || sent == "" || !hmac.Equal([]byte(sent), []byte(s.tokenFor(seed))) {
+		return &accounts.Error{Code: accounts.CodeCSRF, Message: "the form has expired or did not come from this site; reload the page and try again"}
+	}
+	return c.Next()
+}

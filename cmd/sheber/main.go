@@ -1,0 +1,309 @@
+// Command sheber is the portal's one binary. Subcommands:
+//
+//	sheber serve                 serve the web portal and the API on HTTP_ADDR
+//	sheber worker                deliver queued e-mail (and later background jobs)
+//	sheber migrate up|down|status
+//	sheber seed demo             load the demo data (refused when SHEBER_ENV=production)
+//	sheber healthcheck [--url U] exit 0 when U (default http://127.0.0.1:8080/healthz) answers 2xx
+//
+// Every address comes from the environment; see the README's configuration table.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+	_ "time/tzdata" // Asia/Almaty must resolve on machines without a zoneinfo database
+
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/sheber-kz/sheber/accounts"
+	"github.com/sheber-kz/sheber/accounts/argon2id"
+	"github.com/sheber-kz/sheber/api"
+	"github.com/sheber-kz/sheber/frontend"
+	"github.com/sheber-kz/sheber/storage/objects"
+	"github.com/sheber-kz/sheber/storage/postgres"
+	"github.com/sheber-kz/sheber/storage/redis"
+	"github.com/sheber-kz/sheber/storage/search"
+	"github.com/sheber-kz/sheber/storage/smtp"
+)
+
+const usage = `usage: sheber <command>
+
+commands:
+  serve                     serve the portal on HTTP_ADDR
+  worker                    run background jobs (e-mail delivery)
+  migrate up|down|status    manage the database schema
+  seed demo                 load the demo data (not in production)
+  healthcheck [--url URL]   probe a running server's /healthz
+`
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "sheber:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return errors.New(usage)
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	switch args[0] {
+	case "serve":
+		return serve(ctx)
+	case "worker":
+		return worker(ctx)
+	case "migrate":
+		return migrate(ctx, args[1:], stdout)
+	case "seed":
+		return seed(ctx, args[1:], stdout)
+	case "healthcheck":
+		return healthcheck(ctx, args[1:])
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		return fmt.Errorf("unknown command %q\n%s", args[0], usage)
+	}
+}
+
+func newLogger(level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: l}))
+}
+
+// startupTimeout bounds connecting to every dependency at start.
+const startupTimeout = 30 * time.Second
+
+func openDB(ctx context.Context, url string) (*postgres.DB, error) {
+	ctx, cancel := context.WithTimeout(ctx, startupTimeout)
+	defer cancel()
+	return postgres.Open(ctx, url)
+}
+
+func serve(ctx context.Context) error {
+	cfg, err := loadConfig(environ, requiredEnv...)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(cfg.LogLevel)
+	db, err := openDB(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	startCtx, cancel := context.WithTimeout(ctx, startupTimeout)
+	defer cancel()
+	if err := db.CheckSchema(startCtx); err != nil {
+		return err
+	}
+	rdb, err := redis.Open(startCtx, cfg.RedisURL, cfg.RedisPrefix)
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
+	objs, err := objects.Open(objects.Config{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey, Bucket: cfg.S3Bucket, Region: cfg.S3Region})
+	if err != nil {
+		return err
+	}
+	if err := objs.EnsureBucket(startCtx); err != nil {
+		return err
+	}
+
+	svc := &accounts.Service{
+		Store: postgres.NewAccountsStore(db), Sessions: redis.NewSessions(rdb), Limiter: redis.Limiter{Client: rdb},
+		Hasher: argon2id.New(), PublicURL: cfg.PublicURL,
+	}
+	metrics := api.NewMetrics()
+	if err := metrics.Register(collectors.NewDBStatsCollector(db.DB.DB, "sheber")); err != nil {
+		return err
+	}
+	checks := []api.Check{{Name: "postgres", Ping: db.Ping}, {Name: "redis", Ping: rdb.Ping}, {Name: "minio", Ping: objs.Ping}}
+	if cfg.MeiliURL != "" {
+		engine := search.Open(cfg.MeiliURL, cfg.MeiliKey)
+		defer engine.Close()
+		checks = append(checks, api.Check{Name: "meilisearch", Ping: engine.Ping, Optional: true})
+	}
+	srv := &api.Server{
+		Accounts: svc, Secret: []byte(cfg.SessionSecret), SecureCookies: len(cfg.PublicURL) > 8 && cfg.PublicURL[:8] == "https://",
+		Logger: logger, Metrics: metrics, Checks: checks, TrustedProxies: cfg.TrustedProxies,
+	}
+	ui, err := frontend.New(srv)
+	if err != nil {
+		return err
+	}
+	srv.HTMLError = ui.RenderError
+	app := api.NewApp(srv)
+	ui.Register(app)
+
+	errc := make(chan error, 1)
+	go func() { errc <- app.Listen(cfg.HTTPAddr) }()
+	logger.Info("serving", slog.String("addr", cfg.HTTPAddr), slog.String("public_url", cfg.PublicURL), slog.String("env", cfg.Env))
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: finishing in-flight requests", slog.Duration("timeout", api.ShutdownTimeout))
+	if err := app.ShutdownWithTimeout(api.ShutdownTimeout); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// workerPollInterval is how often the worker looks for due jobs.
+const workerPollInterval = 2 * time.Second
+
+func worker(ctx context.Context) error {
+	cfg, err := loadConfig(environ, "DATABASE_URL", "SMTP_URL")
+	if err != nil {
+		return err
+	}
+	logger := newLogger(cfg.LogLevel)
+	db, err := openDB(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.CheckSchema(ctx); err != nil {
+		return err
+	}
+	mailer, err := smtp.New(cfg.SMTPURL, cfg.SMTPFrom)
+	if err != nil {
+		return err
+	}
+	if cfg.WorkerHealth != "" {
+		hs := &http.Server{Addr: cfg.WorkerHealth, ReadHeaderTimeout: 5 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `{"status":"ok"}`)
+		})}
+		go func() { _ = hs.ListenAndServe() }()
+		defer hs.Close()
+	}
+	outbox := postgres.NewEmailOutbox(db)
+	logger.Info("worker started", slog.Duration("poll", workerPollInterval))
+	ticker := time.NewTicker(workerPollInterval)
+	defer ticker.Stop()
+	for {
+		n, err := accounts.DeliverEmails(ctx, outbox, mailer, time.Now().UTC())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			logger.Error("e-mail delivery", slog.Any("error", err))
+		case n > 0:
+			logger.Info("e-mail delivered", slog.Int("count", n))
+		}
+		select {
+		case <-ctx.Done():
+			logger.Info("worker stopped")
+			return nil
+		case <-ticker.C:
+		}
+	}
+}
+
+func migrate(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) != 1 {
+		return errors.New("usage: sheber migrate up|down|status")
+	}
+	cfg, err := loadConfig(environ, "DATABASE_URL")
+	if err != nil {
+		return err
+	}
+	logger := newLogger(cfg.LogLevel)
+	db, err := openDB(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	switch args[0] {
+	case "up":
+		res, err := db.MigrateUp(ctx, logger)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "migrate: %d migration(s) applied\n", len(res))
+	case "down":
+		res, err := db.MigrateDown(ctx, logger)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "migrate: rolled back %s\n", res.Source.Path)
+	case "status":
+		st, err := db.MigrationStatus(ctx)
+		if err != nil {
+			return err
+		}
+		for _, s := range st {
+			applied := "pending"
+			if s.State == "applied" {
+				applied = "applied " + s.AppliedAt.UTC().Format(time.RFC3339)
+			}
+			fmt.Fprintf(stdout, "%-40s %s\n", s.Source.Path, applied)
+		}
+	default:
+		return fmt.Errorf("unknown migrate command %q: want up, down or status", args[0])
+	}
+	return nil
+}
+
+func seed(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) != 1 || args[0] != "demo" {
+		return errors.New("usage: sheber seed demo")
+	}
+	cfg, err := loadConfig(environ, "DATABASE_URL")
+	if err != nil {
+		return err
+	}
+	if cfg.Env == "production" {
+		return errors.New("seed demo refuses to run with SHEBER_ENV=production: demo accounts have published passwords")
+	}
+	db, err := openDB(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.CheckSchema(ctx); err != nil {
+		return err
+	}
+	sum, err := seedDemo(ctx, postgres.NewAccountsStore(db), argon2id.New())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "seed demo: %s\n", sum)
+	return nil
+}
+
+func healthcheck(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
+	target := fs.String("url", "http://127.0.0.1:8080/healthz", "URL to probe")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, *target, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("healthcheck: %s answered %s", *target, resp.Status)
+	}
+	return nil
+}

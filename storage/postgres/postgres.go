@@ -1,0 +1,180 @@
+// Package postgres implements the domain stores on PostgreSQL with sqlx and lib/pq. All of
+// Sheber's SQL lives in this package, as plain strings beside the code that runs them.
+// It also applies the embedded goose migrations and translates PostgreSQL errors (SQLSTATE)
+// into the domain's error codes in one place.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"github.com/sheber-kz/sheber/accounts"
+	"github.com/sheber-kz/sheber/migrations"
+)
+
+// Pool limits. The server is stateless and several processes may share one PostgreSQL,
+// so each keeps a modest pool.
+const (
+	MaxOpenConns    = 25
+	MaxIdleConns    = 10
+	ConnMaxLifetime = 30 * time.Minute
+	ConnMaxIdleTime = 5 * time.Minute
+)
+
+// DB is a connection pool to Sheber's database.
+type DB struct {
+	*sqlx.DB
+}
+
+// Open connects to url and checks the connection within ctx.
+func Open(ctx context.Context, url string) (*DB, error) {
+	db, err := sqlx.Open("postgres", url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: open: %w", err)
+	}
+	db.SetMaxOpenConns(MaxOpenConns)
+	db.SetMaxIdleConns(MaxIdleConns)
+	db.SetConnMaxLifetime(ConnMaxLifetime)
+	db.SetConnMaxIdleTime(ConnMaxIdleTime)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres: connect: %w", err)
+	}
+	return &DB{DB: db}, nil
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.PingContext(ctx) }
+
+// migrationLockID is the advisory lock that serializes concurrent migrators; any fixed
+// number unique to this application works.
+const migrationLockID = 0x5EBE_0001
+
+func (db *DB) migrator(logger *slog.Logger) (*goose.Provider, error) {
+	locker, err := lock.NewPostgresSessionLocker(
+		lock.WithLockID(migrationLockID),
+		lock.WithLockTimeout(5, 120), // poll every 5 s, give up after 10 minutes
+	)
+	if err != nil {
+		return nil, err
+	}
+	opts := []goose.ProviderOption{goose.WithSessionLocker(locker)}
+	if logger != nil {
+		opts = append(opts, goose.WithSlog(logger))
+	}
+	return goose.NewProvider(goose.DialectPostgres, db.DB.DB, migrations.FS, opts...)
+}
+
+// MigrateUp applies every pending migration. Concurrent callers (several processes
+// starting at once) are serialized by a PostgreSQL advisory lock.
+func (db *DB) MigrateUp(ctx context.Context, logger *slog.Logger) ([]*goose.MigrationResult, error) {
+	p, err := db.migrator(logger)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: migrations: %w", err)
+	}
+	return p.Up(ctx)
+}
+
+// MigrateDown rolls back the latest migration.
+func (db *DB) MigrateDown(ctx context.Context, logger *slog.Logger) (*goose.MigrationResult, error) {
+	p, err := db.migrator(logger)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: migrations: %w", err)
+	}
+	return p.Down(ctx)
+}
+
+// MigrationStatus lists every known migration and whether it is applied.
+func (db *DB) MigrationStatus(ctx context.Context) ([]*goose.MigrationStatus, error) {
+	p, err := db.migrator(nil)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: migrations: %w", err)
+	}
+	return p.Status(ctx)
+}
+
+// ErrSchemaBehind is returned by CheckSchema when migrations are pending.
+var ErrSchemaBehind = errors.New("the database schema is behind this binary: run `sheber migrate up` (or `make migrate`) first")
+
+// CheckSchema returns ErrSchemaBehind (wrapped with the versions) unless every embedded
+// migration is applied.
+func (db *DB) CheckSchema(ctx context.Context) error {
+	p, err := db.migrator(nil)
+	if err != nil {
+		return fmt.Errorf("postgres: migrations: %w", err)
+	}
+	current, target, err := p.GetVersions(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres: schema version: %w", err)
+	}
+	if current < target {
+		return fmt.Errorf("%w (database at version %d, binary needs %d)", ErrSchemaBehind, current, target)
+	}
+	return nil
+}
+
+// queryer is what both *sqlx.DB and *sqlx.Tx offer; stores run their SQL through it so
+// the same code works inside and outside a transaction.
+type queryer interface {
+	sqlx.ExtContext
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
+}
+
+// inTx runs fn in a transaction on db, or directly on q when q already is one.
+func inTx(ctx context.Context, db *sqlx.DB, q queryer, fn func(queryer) error) error {
+	if _, ok := q.(*sqlx.Tx); ok {
+		return fn(q)
+	}
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return translate(err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return translate(tx.Commit())
+}
+
+// translate maps driver errors to domain errors; every store passes its errors through it.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *accounts.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return &accounts.Error{Code: accounts.CodeNotFound, Message: "not found"}
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return &accounts.Error{Code: accounts.CodeUnavailable, Message: "the request took too long", Err: err}
+	}
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) {
+		switch pqErr.Code {
+		case "23505": // unique_violation
+			return &accounts.Error{Code: accounts.CodeConflict, Message: "already exists", Err: err}
+		case "23503": // foreign_key_violation
+			return &accounts.Error{Code: accounts.CodeInvalid, Message: "refers to something that does not exist", Err: err}
+		case "23514", "22001", "22P02": // check_violation, string too long, invalid text
+			return &accounts.Error{Code: accounts.CodeInvalid, Message: "value not allowed", Err: err}
+		case "40001", "40P01": // serialization failure, deadlock
+			return &accounts.Error{Code: accounts.CodeConflict, Message: "a concurrent change got there first; retry", Err: err}
+		case "57014": // query_canceled (statement timeout or cancelled context)
+			return &accounts.Error{Code: accounts.CodeUnavailable, Message: "the request took too long", Err: err}
+		}
+	}
+	return accounts.Internal(err)
+}
