@@ -52,7 +52,7 @@ seed: migrate
 run: services build
 	$(WITH_ENV) $(BIN)/sheber migrate up
 	$(WITH_ENV) $(BIN)/sheber seed demo
-	exec $(WITH_ENV) $(BIN)/sheber serve
+	exec scripts/run.sh
 
 test: services
 	$(WITH_ENV) go test -race -count=1 -timeout 30m ./...

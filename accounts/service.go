@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -87,7 +88,10 @@ type Service struct {
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 
-	dummyHash string // verified against when the e-mail is unknown, to keep timing even
+	// dummyHash is verified against when the e-mail is unknown, to keep timing even; made
+	// once, because Login runs on many goroutines at once.
+	dummyOnce sync.Once
+	dummyHash string
 }
 
 func (s *Service) now() time.Time {
@@ -177,12 +181,11 @@ func (s *Service) startSession(ctx context.Context, userID int64, ip, userAgent 
 }
 
 func (s *Service) dummy() string {
-	if s.dummyHash == "" {
-		h, err := s.Hasher.Hash("timing-equaliser-password")
-		if err == nil {
+	s.dummyOnce.Do(func() {
+		if h, err := s.Hasher.Hash("timing-equaliser-password"); err == nil {
 			s.dummyHash = h
 		}
-	}
+	})
 	return s.dummyHash
 }
 

@@ -85,7 +85,7 @@ func NewApp(s *Server) *fiber.App {
 		cfg.ProxyHeader = fiber.HeaderXForwardedFor
 	}
 	app := fiber.New(cfg)
-	app.Use(RequestContext(RequestTimeout), s.Observe, SecurityHeaders, s.Authenticate, s.CSRF)
+	app.Use(RequestContext(RequestTimeout), s.Observe, Recover, SecurityHeaders, s.Authenticate, s.CSRF)
 
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)

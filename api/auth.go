@@ -20,7 +20,7 @@ func (s *Server) Login(c *fiber.Ctx, email, password string) (accounts.Session, 
 		previous = id
 	}
 	sess, err := s.Accounts.Login(c.UserContext(), accounts.LoginInput{
-		Email: email, Password: password, IP: c.IP(), UserAgent: string(c.Request().Header.UserAgent()),
+		Email: email, Password: password, IP: s.ClientIP(c), UserAgent: string(c.Request().Header.UserAgent()),
 		PreviousSessionID: previous,
 	})
 	if err != nil {

@@ -36,6 +36,9 @@ var codeByStatus = map[int]accounts.Code{
 	fiber.StatusUnsupportedMediaType:  accounts.CodeUnsupportedType,
 	fiber.StatusRequestTimeout:        accounts.CodeUnavailable,
 	fiber.StatusTooManyRequests:       accounts.CodeRateLimited,
+
+	// Headers over fasthttp's buffer: the client's fault, not the server's.
+	fiber.StatusRequestHeaderFieldsTooLarge: accounts.CodeBadRequest,
 }
 
 var messageByCode = map[accounts.Code]string{
@@ -91,6 +94,12 @@ type errorDTO struct {
 // ErrorHandler is the one place where errors become responses: JSON envelopes for the API,
 // pages rendered by HTMLError for everything else. Only internal errors are logged.
 func (s *Server) ErrorHandler(c *fiber.Ctx, err error) error {
+	if RequestID(c) == "" {
+		// fasthttp refused the request before any middleware ran (a body or headers over
+		// its limits): give the answer what every response carries.
+		assignRequestID(c)
+		setSecurityHeaders(c)
+	}
 	status, de := DomainError(err)
 	if status >= 500 && s.Logger != nil {
 		s.Logger.ErrorContext(c.UserContext(), "request failed", slog.String("request_id", RequestID(c)),

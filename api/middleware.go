@@ -7,7 +7,10 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
+	"net"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -65,10 +68,9 @@ func validRequestID(id string) bool {
 	return true
 }
 
-// Observe assigns the request ID, and after the handler (and the error handler) ran, logs
-// one structured line and records metrics by route and status.
-func (s *Server) Observe(c *fiber.Ctx) error {
-	start := time.Now()
+// assignRequestID keeps the client's X-Request-ID when it is valid, or makes one, and sets
+// it on the request and the response.
+func assignRequestID(c *fiber.Ctx) string {
 	id := c.Get(fiber.HeaderXRequestID)
 	if !validRequestID(id) {
 		b := make([]byte, 8)
@@ -77,6 +79,14 @@ func (s *Server) Observe(c *fiber.Ctx) error {
 	}
 	c.Locals(requestIDKey, id)
 	c.Set(fiber.HeaderXRequestID, id)
+	return id
+}
+
+// Observe assigns the request ID, and after the handler (and the error handler) ran, logs
+// one structured line and records metrics by route and status.
+func (s *Server) Observe(c *fiber.Ctx) error {
+	start := time.Now()
+	id := assignRequestID(c)
 	err := c.Next()
 	if err != nil {
 		// Run the error handler now so that the status we log and count is the final one.
@@ -99,19 +109,85 @@ func (s *Server) Observe(c *fiber.Ctx) error {
 	return nil
 }
 
+// Recover turns a panic in a later handler into an internal error, so that one bug answers
+// one request with 500 (logged with its stack by the error handler) instead of ending the
+// process and every request in flight. Neither Fiber nor fasthttp recovers by default.
+func Recover(c *fiber.Ctx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("api: panic serving %s %s: %v\n%s", c.Method(), c.Path(), r, debug.Stack())
+		}
+	}()
+	return c.Next()
+}
+
 // contentSecurityPolicy allows only the portal's own scripts, styles and images.
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
 	"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
 // SecurityHeaders sets the headers every response carries.
 func SecurityHeaders(c *fiber.Ctx) error {
+	setSecurityHeaders(c)
+	return c.Next()
+}
+
+func setSecurityHeaders(c *fiber.Ctx) {
 	c.Set("Content-Security-Policy", contentSecurityPolicy)
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("Referrer-Policy", "strict-origin-when-cross-origin")
 	c.Set("X-Frame-Options", "DENY")
 	c.Set("Cross-Origin-Opener-Policy", "same-origin")
 	c.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-	return c.Next()
+}
+
+// ClientIP returns the address a request is attributed to, for sign-in throttling and
+// sessions: the peer's; or, when the peer is one of TrustedProxies, the nearest address in
+// X-Forwarded-For that is not a trusted proxy itself. Entries further left are whatever the
+// client wrote and are never believed. Use it rather than c.IP(), which behind a proxy
+// returns the header as the client sent it, so that a client could pick a fresh address for
+// every attempt and escape the per-address limit.
+func (s *Server) ClientIP(c *fiber.Ctx) string {
+	peer := c.Context().RemoteIP()
+	if !s.trustedProxy(peer) {
+		return peer.String()
+	}
+	hops := strings.Split(c.Get(fiber.HeaderXForwardedFor), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		ip := parseHop(hops[i])
+		if ip == nil {
+			break // not written by a proxy of ours: stop believing the header
+		}
+		if !s.trustedProxy(ip) {
+			return ip.String()
+		}
+	}
+	return peer.String()
+}
+
+// parseHop reads one X-Forwarded-For entry: an address, possibly with a port.
+func parseHop(hop string) net.IP {
+	hop = strings.TrimSpace(hop)
+	if ip := net.ParseIP(hop); ip != nil {
+		return ip
+	}
+	if host, _, err := net.SplitHostPort(hop); err == nil {
+		return net.ParseIP(host)
+	}
+	return nil
+}
+
+// trustedProxy reports whether ip is one of TrustedProxies (addresses or CIDR ranges).
+func (s *Server) trustedProxy(ip net.IP) bool {
+	for _, p := range s.TrustedProxies {
+		if _, n, err := net.ParseCIDR(p); err == nil {
+			if n.Contains(ip) {
+				return true
+			}
+		} else if net.ParseIP(p).Equal(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 // Authenticate resolves the request's credentials (an API token in Authorization: Bearer,

@@ -402,8 +402,10 @@ func (s *AccountsStore) RevokeAPIToken(ctx context.Context, orgID, id int64, at 
 
 // TouchAPIToken implements accounts.Store.
 func (s *AccountsStore) TouchAPIToken(ctx context.Context, id int64, at time.Time) error {
+	// $2 is cast: without it PostgreSQL reads "$2 - interval" as interval arithmetic and
+	// refuses the comparison with a timestamp.
 	const q = `UPDATE api_tokens SET last_used_at = $2
-		WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2 - interval '1 minute')`
+		WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - interval '1 minute')`
 	_, err := s.q.ExecContext(ctx, q, id, at)
 	return translate(err)
 }

@@ -124,13 +124,26 @@ func (s *Sessions) TouchSession(ctx context.Context, id string, now time.Time) (
 		_ = s.DeleteSession(ctx, id)
 		return accounts.Session{}, accounts.ErrNotFound
 	}
-	_, err = s.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-		p.HSet(ctx, k, "last_seen_at", now.UnixMilli())
-		p.PExpire(ctx, k, ttl)
-		return nil
-	})
-	return sess, err
+	touched, err := touchScript.Run(ctx, s.rdb, []string{k}, now.UnixMilli(), ttl.Milliseconds()).Int()
+	if err != nil {
+		return accounts.Session{}, err
+	}
+	if touched == 0 {
+		return accounts.Session{}, accounts.ErrNotFound // deleted or expired since it was read
+	}
+	return sess, nil
 }
+
+// touchScript updates a session only if it still exists: a plain HSET racing a logout (or
+// the expiry) would recreate the record with nothing but last_seen_at in it, which every
+// later request would then fail to read.
+var touchScript = goredis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then
+	return 0
+end
+redis.call('HSET', KEYS[1], 'last_seen_at', ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1`)
 
 // DeleteSession implements accounts.SessionStore.
 func (s *Sessions) DeleteSession(ctx context.Context, id string) error {
@@ -205,7 +218,9 @@ func (l Limiter) Record(ctx context.Context, key string, window time.Duration) e
 	k := l.key("limit", key)
 	_, err := l.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
 		p.Incr(ctx, k)
-		p.ExpireNX(ctx, k, window)
+		// PEXPIRE, not EXPIRE: go-redis sends ExpireNX in whole seconds, cutting a
+		// window of 1.5 s to 1 s and one under a second to a full second.
+		p.Do(ctx, "PEXPIRE", k, window.Milliseconds(), "NX")
 		return nil
 	})
 	return err

@@ -54,9 +54,16 @@ func NewDatabase(t testing.TB) string {
 			return
 		}
 		defer admin.Close()
-		if _, err := admin.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err != nil {
-			t.Errorf("postgrestest: drop %s: %v", name, err)
+		// FORCE ends the test's leftover connections; it can still be refused for a moment
+		// while a server process (autovacuum) holds the database, so try a few times.
+		var dropErr error
+		for attempt := 0; attempt < 10; attempt++ {
+			if _, dropErr = admin.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); dropErr == nil {
+				return
+			}
+			time.Sleep(300 * time.Millisecond)
 		}
+		t.Errorf("postgrestest: drop %s: %v", name, dropErr)
 	})
 	u, err := url.Parse(base)
 	if err != nil {

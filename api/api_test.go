@@ -1,0 +1,399 @@
+package api_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/sheber-kz/sheber/accounts"
+	"github.com/sheber-kz/sheber/api"
+)
+
+// TestErrorEnvelope drives every class of error through HTTP and checks the one envelope
+// and status each gets.
+func TestErrorEnvelope(t *testing.T) {
+	e := newEnv(t)
+	school := e.org(accounts.KindBuyer, "School No. 1")
+	e.user("admin@school.kz", map[int64]accounts.Role{school.ID: accounts.RoleAdmin})
+	admin := e.login(t, "admin@school.kz")
+	invitations := fmt.Sprintf("/api/v1/organizations/%d/invitations", school.ID)
+
+	e.run(t, []scenario{
+		{name: "malformed JSON", method: "POST", path: "/api/v1/auth/login", body: `{"email":`,
+			wantStatus: 400, wantCode: "bad_request", wantContains: []string{"malformed JSON"}},
+		{name: "JSON syntax error", method: "POST", path: "/api/v1/auth/login", body: `{"email" "x"}`,
+			wantStatus: 400, wantCode: "bad_request", wantContains: []string{"malformed JSON"}},
+		{name: "two JSON values", method: "POST", path: "/api/v1/auth/login", body: `{} {}`,
+			wantStatus: 400, wantCode: "bad_request"},
+		{name: "unknown field is named", method: "POST", path: "/api/v1/auth/login",
+			body:       `{"email":"a@school.kz","password":"x","nickname":"n"}`,
+			wantStatus: 400, wantCode: "bad_request", wantFields: []string{"nickname"}},
+		{name: "wrong type names the field", method: "POST", path: "/api/v1/auth/login",
+			body:       `{"email":5,"password":"x"}`,
+			wantStatus: 422, wantCode: "invalid", wantFields: []string{"email"}, wantContains: []string{"must be a string"}},
+		{name: "array instead of object", method: "POST", path: "/api/v1/auth/login", body: `[]`,
+			wantStatus: 422, wantCode: "invalid", wantFields: []string{"body"}},
+		{name: "empty body", method: "POST", path: "/api/v1/auth/login",
+			headers:    map[string]string{"Content-Type": "application/json"},
+			wantStatus: 400, wantCode: "bad_request", wantContains: []string{"empty"}},
+		{name: "blank body", method: "POST", path: "/api/v1/auth/login", body: " \n ",
+			wantStatus: 400, wantCode: "bad_request"},
+		{name: "wrong content type", method: "POST", path: invitations, session: admin,
+			headers:    map[string]string{api.CSRFHeader: admin.csrf, "Content-Type": "text/plain"},
+			body:       `{"email":"teacher@school.kz","role":"requester"}`,
+			wantStatus: 415, wantCode: "unsupported_type"},
+		{name: "xml content type", method: "POST", path: invitations, session: admin,
+			headers:    map[string]string{api.CSRFHeader: admin.csrf, "Content-Type": "application/xml"},
+			body:       `<invite/>`,
+			wantStatus: 415, wantCode: "unsupported_type"},
+		{name: "unknown API path", method: "GET", path: "/api/v1/no-such-thing",
+			wantStatus: 404, wantCode: "not_found", wantContains: []string{"no such endpoint"}},
+		{name: "known path, unknown method", method: "DELETE", path: "/api/v1/me",
+			wantStatus: 404, wantCode: "not_found"},
+		{name: "unknown path outside v1", method: "GET", path: "/api/v2/me",
+			wantStatus: 404, wantCode: "not_found"},
+		{name: "non-numeric id", method: "GET", path: "/api/v1/organizations/abc",
+			wantStatus: 404, wantCode: "not_found"},
+		{name: "negative id", method: "GET", path: "/api/v1/organizations/-1",
+			wantStatus: 404, wantCode: "not_found"},
+		{name: "validation names every bad field", method: "POST", path: invitations, session: admin,
+			headers:    admin.csrfHeader(),
+			body:       `{"email":"not-an-address","role":"warden"}`,
+			wantStatus: 422, wantCode: "invalid", wantFields: []string{"email", "role"}},
+		{name: "role not allowed in this kind of organization", method: "POST", path: invitations, session: admin,
+			headers:    admin.csrfHeader(),
+			body:       `{"email":"teacher@school.kz","role":"workshop_master"}`,
+			wantStatus: 422, wantCode: "invalid", wantFields: []string{"role"}},
+		{name: "first invitation", method: "POST", path: invitations, session: admin,
+			headers:    admin.csrfHeader(),
+			body:       `{"email":"teacher@school.kz","role":"requester"}`,
+			wantStatus: 201, wantContains: []string{`"link":"http://localhost/invitations/`}},
+		{name: "second pending invitation conflicts", method: "POST", path: invitations, session: admin,
+			headers:    admin.csrfHeader(),
+			body:       `{"email":"Teacher@School.kz","role":"approver"}`,
+			wantStatus: 409, wantCode: "conflict", wantFields: []string{"email"}},
+		{name: "inviting a member conflicts", method: "POST", path: invitations, session: admin,
+			headers:    admin.csrfHeader(),
+			body:       `{"email":"admin@school.kz","role":"approver"}`,
+			wantStatus: 409, wantCode: "conflict", wantFields: []string{"email"}},
+	})
+}
+
+// TestBodyLimit sends requests over the limits through a real listener: fasthttp refuses
+// them while reading, before any middleware runs (app.Test reports that only as an error).
+func TestBodyLimit(t *testing.T) {
+	e := newEnv(t)
+	addr := strings.TrimPrefix(e.listen(t), "http://")
+	for _, path := range []string{"/api/v1/auth/login", "/api/v1/invitations/accept"} {
+		// Only the headers: fasthttp judges the declared length before reading the body, and
+		// a client still writing a body the server will not read would see its connection
+		// reset before it could read the answer.
+		r := rawRequest(t, addr, fmt.Sprintf("POST %s HTTP/1.1\r\nHost: sheber.test\r\nContent-Type: application/json\r\n"+
+			"Content-Length: %d\r\n\r\n", path, api.MaxBodyBytes+1))
+		if r.status != http.StatusRequestEntityTooLarge {
+			t.Fatalf("POST %s with %d bytes: %s", path, api.MaxBodyBytes+1, r)
+		}
+		if code, msg, _ := r.errorEnvelope(t); code != "too_large" || !strings.Contains(msg, "too large") {
+			t.Errorf("POST %s: code %q message %q", path, code, msg)
+		}
+		// Refused before any middleware ran, the answer still carries what every response does.
+		if !strings.Contains(r.header.Get("Content-Security-Policy"), "frame-ancestors 'none'") || r.header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("POST %s: 413 without the security headers: %v", path, r.header)
+		}
+		if r.header.Get("X-Request-ID") == "" {
+			t.Errorf("POST %s: 413 without X-Request-ID", path)
+		}
+	}
+
+	// Headers over fasthttp's read buffer are the client's fault, not an internal error.
+	r := rawRequest(t, addr, "GET /api/v1/regions HTTP/1.1\r\nHost: sheber.test\r\nX-Padding: "+strings.Repeat("p", 16<<10)+"\r\n\r\n")
+	if r.status != http.StatusBadRequest {
+		t.Errorf("headers of 16 KiB: %s, want 400", r)
+	} else if code, _, _ := r.errorEnvelope(t); code != "bad_request" {
+		t.Errorf("headers of 16 KiB: code %q", code)
+	}
+
+	// A body just under the limit is read and judged on its content.
+	body := `{"email":"a@school.kz","password":"` + strings.Repeat("p", api.MaxBodyBytes-60) + `"}`
+	res, err := http.Post("http://"+addr+"/api/v1/auth/login", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("a body of %d bytes (under the limit): status %d, want 401", len(body), res.StatusCode)
+	}
+}
+
+// rawRequest writes raw, in one write, on a new connection to addr and reads the answer.
+func rawRequest(t *testing.T, addr, raw string) resp {
+	t.Helper()
+	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(conn, raw); err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp{status: res.StatusCode, header: res.Header, body: string(b)}
+}
+
+// TestInternalErrorsShowNothing makes the database fail and checks that the client learns
+// only "internal error" while the log gets the cause.
+func TestInternalErrorsShowNothing(t *testing.T) {
+	var logs syncBuffer
+	e := newEnv(t, func(s *api.Server) {
+		s.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	})
+	school := e.org(accounts.KindBuyer, "School No. 2")
+	e.user("admin@school.kz", map[int64]accounts.Role{school.ID: accounts.RoleAdmin})
+	admin := e.login(t, "admin@school.kz")
+	if err := e.db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	leaks := []string{"sql", "database", "connection", "closed", "postgres", "pq:"}
+	e.run(t, []scenario{
+		{name: "public read", method: "GET", path: fmt.Sprintf("/api/v1/organizations/%d", school.ID),
+			wantStatus: 500, wantCode: "internal", wantContains: []string{`"message":"internal error"`}, wantAbsent: leaks},
+		{name: "signed-in read", method: "GET", path: "/api/v1/me", session: admin,
+			wantStatus: 500, wantCode: "internal", wantContains: []string{`"message":"internal error"`}, wantAbsent: leaks},
+		{name: "sign-in", method: "POST", path: "/api/v1/auth/login", body: `{"email":"admin@school.kz","password":"whatever-it-is"}`,
+			wantStatus: 500, wantCode: "internal", wantAbsent: leaks},
+		{name: "readiness names the database", method: "GET", path: "/readyz",
+			wantStatus: 503, wantContains: []string{`"postgres":"unavailable"`, `"redis":"ok"`, `"status":"unavailable"`}, wantAbsent: []string{"closed"}},
+	})
+	if !strings.Contains(logs.String(), "database is closed") {
+		t.Errorf("the cause of the internal error was not logged; log:\n%s", logs.String())
+	}
+	if n := strings.Count(logs.String(), "request failed"); n != 3 {
+		t.Errorf("%d error lines, want one per internal error (3); log:\n%s", n, logs.String())
+	}
+}
+
+// TestOnlyInternalErrorsAreLogged: client errors are logged as requests, not as failures.
+func TestOnlyInternalErrorsAreLogged(t *testing.T) {
+	var logs syncBuffer
+	e := newEnv(t, func(s *api.Server) {
+		s.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	})
+	e.run(t, []scenario{
+		{name: "404", method: "GET", path: "/api/v1/nothing", wantStatus: 404},
+		{name: "401", method: "GET", path: "/api/v1/me", wantStatus: 401},
+		{name: "400", method: "POST", path: "/api/v1/auth/login", body: `{`, wantStatus: 400},
+	})
+	if strings.Contains(logs.String(), "level=ERROR") {
+		t.Errorf("client errors were logged as errors:\n%s", logs.String())
+	}
+	for _, want := range []string{"status=404", "status=401", "status=400", "request_id="} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("request log lacks %q:\n%s", want, logs.String())
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestHealthAndReadiness(t *testing.T) {
+	e := newEnv(t)
+	e.run(t, []scenario{
+		{name: "healthz", method: "GET", path: "/healthz", wantStatus: 200, wantContains: []string{`"status":"ok"`}},
+		{name: "healthz HEAD", method: "HEAD", path: "/healthz", wantStatus: 200},
+		{name: "readyz", method: "GET", path: "/readyz", wantStatus: 200,
+			wantContains: []string{`"status":"ready"`, `"postgres":"ok"`, `"redis":"ok"`}},
+		{name: "openapi.yaml", method: "GET", path: "/api/openapi.yaml", wantStatus: 200,
+			wantContains: []string{"openapi: 3.1", "/api/v1/auth/login"},
+			wantHeaders:  map[string]string{"Content-Type": "application/yaml"}},
+	})
+}
+
+func TestReadinessNamesTheFailingCheck(t *testing.T) {
+	down := errors.New("dial tcp 10.0.0.9:9000: connect: connection refused")
+	required := newEnv(t, func(s *api.Server) {
+		s.Checks = append(s.Checks, api.Check{Name: "minio", Ping: func(context.Context) error { return down }})
+	})
+	required.run(t, []scenario{
+		{name: "required check down", method: "GET", path: "/readyz", wantStatus: 503,
+			wantContains: []string{`"status":"unavailable"`, `"minio":"unavailable"`, `"postgres":"ok"`, `"redis":"ok"`},
+			wantAbsent:   []string{"10.0.0.9", "refused"}},
+	})
+	optional := newEnv(t, func(s *api.Server) {
+		s.Checks = append(s.Checks, api.Check{Name: "meilisearch", Optional: true, Ping: func(context.Context) error { return down }})
+	})
+	optional.run(t, []scenario{
+		{name: "optional check down", method: "GET", path: "/readyz", wantStatus: 200,
+			wantContains: []string{`"status":"degraded"`, `"meilisearch":"unavailable"`, `"postgres":"ok"`}},
+	})
+	slow := newEnv(t, func(s *api.Server) {
+		s.Checks = append(s.Checks, api.Check{Name: "slow", Ping: func(ctx context.Context) error {
+			dl, ok := ctx.Deadline()
+			if !ok || time.Until(dl) > api.ReadinessTimeout {
+				return errors.New("no readiness deadline")
+			}
+			return nil
+		}})
+	})
+	slow.run(t, []scenario{
+		{name: "each check runs within ReadinessTimeout", method: "GET", path: "/readyz", wantStatus: 200,
+			wantContains: []string{`"slow":"ok"`}},
+	})
+}
+
+func TestMetrics(t *testing.T) {
+	e := newEnv(t)
+	school := e.org(accounts.KindBuyer, "School No. 3")
+	e.do(t, req{method: "GET", path: "/healthz"})
+	e.do(t, req{method: "GET", path: fmt.Sprintf("/api/v1/organizations/%d", school.ID)})
+	e.do(t, req{method: "GET", path: "/api/v1/organizations/999999"})
+	e.run(t, []scenario{
+		{name: "metrics", method: "GET", path: "/metrics", wantStatus: 200,
+			wantContains: []string{
+				`sheber_http_requests_total{method="GET",route="/healthz",status="200"} 1`,
+				// Labelled by route pattern, never by raw path, so that IDs do not explode the series.
+				`sheber_http_requests_total{method="GET",route="/api/v1/organizations/:id",status="200"} 1`,
+				`sheber_http_requests_total{method="GET",route="/api/v1/organizations/:id",status="404"} 1`,
+				`sheber_http_request_duration_seconds_bucket{method="GET",route="/healthz",status="200"`,
+				"go_goroutines",
+			},
+			wantAbsent: []string{fmt.Sprintf("organizations/%d", school.ID), "999999"}},
+	})
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	e := newEnv(t)
+	headers := map[string]string{
+		"Content-Security-Policy": "frame-ancestors 'none'",
+		"X-Content-Type-Options":  "nosniff",
+		"Referrer-Policy":         "strict-origin-when-cross-origin",
+		"X-Frame-Options":         "DENY",
+	}
+	e.run(t, []scenario{
+		{name: "success", method: "GET", path: "/healthz", wantStatus: 200, wantHeaders: headers},
+		{name: "API success", method: "GET", path: "/api/v1/regions", wantStatus: 200, wantHeaders: headers,
+			wantContains: []string{`"code":"east-kazakhstan"`, `"iso":"KZ-63"`, `"city":true`}},
+		{name: "error", method: "GET", path: "/api/v1/nothing", wantStatus: 404, wantHeaders: headers},
+		{name: "refused", method: "GET", path: "/api/v1/me", wantStatus: 401, wantHeaders: headers},
+		{name: "CSP locks scripts to the portal", method: "GET", path: "/healthz", wantStatus: 200,
+			wantHeaders: map[string]string{"Content-Security-Policy": "script-src 'self'"}},
+	})
+}
+
+func TestRequestID(t *testing.T) {
+	e := newEnv(t)
+	generated := regexp.MustCompile(`^[0-9a-f]{16}$`)
+	isGenerated := func(t *testing.T, r resp) {
+		if id := r.header.Get("X-Request-ID"); !generated.MatchString(id) {
+			t.Errorf("X-Request-ID = %q, want a generated one", id)
+		}
+	}
+	e.run(t, []scenario{
+		{name: "valid incoming ID is kept", method: "GET", path: "/healthz",
+			headers:    map[string]string{"X-Request-ID": "lb-1234_abc.DEF"},
+			wantStatus: 200, wantHeaders: map[string]string{"X-Request-ID": "lb-1234_abc.DEF"}},
+		{name: "kept on errors too", method: "GET", path: "/api/v1/nothing",
+			headers:    map[string]string{"X-Request-ID": "trace-42"},
+			wantStatus: 404, wantHeaders: map[string]string{"X-Request-ID": "trace-42"}},
+		{name: "none is generated", method: "GET", path: "/healthz", wantStatus: 200, after: isGenerated},
+		{name: "invalid characters are replaced", method: "GET", path: "/healthz",
+			headers:    map[string]string{"X-Request-ID": "evil id\" level=ERROR"},
+			wantStatus: 200, after: isGenerated},
+		{name: "too long is replaced", method: "GET", path: "/healthz",
+			headers:    map[string]string{"X-Request-ID": strings.Repeat("a", 65)},
+			wantStatus: 200, after: isGenerated},
+	})
+	a := e.do(t, req{method: "GET", path: "/healthz"}).header.Get("X-Request-ID")
+	b := e.do(t, req{method: "GET", path: "/healthz"}).header.Get("X-Request-ID")
+	if a == b {
+		t.Errorf("two requests got the same generated ID %q", a)
+	}
+}
+
+// TestRequestDeadline: handlers run under a context with a deadline of at most
+// RequestTimeout, cancelled once the request is done.
+func TestRequestDeadline(t *testing.T) {
+	e := newEnv(t)
+	var seen context.Context
+	var left time.Duration
+	var hasDeadline bool
+	e.app.Get("/test/deadline", func(c *fiber.Ctx) error {
+		seen = c.UserContext()
+		var dl time.Time
+		dl, hasDeadline = seen.Deadline()
+		left = time.Until(dl)
+		return c.SendStatus(http.StatusNoContent)
+	})
+	if r := e.do(t, req{method: "GET", path: "/test/deadline"}); r.status != http.StatusNoContent {
+		t.Fatalf("test route: %s", r)
+	}
+	if !hasDeadline {
+		t.Fatal("the handler's context has no deadline")
+	}
+	if left <= 0 || left > api.RequestTimeout {
+		t.Errorf("deadline %v away, want within (0, %v]", left, api.RequestTimeout)
+	}
+	if seen.Err() == nil {
+		t.Error("the request's context is still live after the request")
+	}
+}
+
+// TestPanicIsAnInternalError: a handler that panics answers 500 like any internal error,
+// without the panic's text, logged with its stack, and the server goes on serving.
+func TestPanicIsAnInternalError(t *testing.T) {
+	var logs syncBuffer
+	e := newEnv(t, func(s *api.Server) {
+		s.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	})
+	e.app.Get("/test/panic", func(c *fiber.Ctx) error {
+		var m map[string]int
+		m["secret-detail"]++ // a nil map: the kind of bug that must not end the process
+		return nil
+	})
+	e.run(t, []scenario{
+		{name: "panic", method: "GET", path: "/test/panic", wantStatus: 500, wantCode: "internal",
+			wantContains: []string{`"message":"internal error"`}, wantAbsent: []string{"secret-detail", "nil map", "goroutine"},
+			wantHeaders: map[string]string{"X-Content-Type-Options": "nosniff", "X-Request-ID": ""}},
+		{name: "still serving", method: "GET", path: "/healthz", wantStatus: 200},
+	})
+	if !strings.Contains(logs.String(), "nil map") || !strings.Contains(logs.String(), "runtime/debug.Stack") {
+		t.Errorf("the panic and its stack were not logged:\n%s", logs.String())
+	}
+}

@@ -1,0 +1,538 @@
+package api
+
+import (
+	"fmt"
+	"reflect"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/sheber-kz/sheber/accounts"
+)
+
+// spec is the part of api/openapi.yaml that the tests read.
+type spec struct {
+	OpenAPI string `yaml:"openapi"`
+	Info    struct {
+		Limits map[string]int64 `yaml:"x-limits"`
+	} `yaml:"info"`
+	Paths      map[string]map[string]any `yaml:"paths"`
+	Components struct {
+		Schemas         map[string]schema `yaml:"schemas"`
+		SecuritySchemes map[string]struct {
+			Type   string `yaml:"type"`
+			In     string `yaml:"in"`
+			Name   string `yaml:"name"`
+			Scheme string `yaml:"scheme"`
+		} `yaml:"securitySchemes"`
+	} `yaml:"components"`
+}
+
+type schema struct {
+	Ref                  string            `yaml:"$ref"`
+	Type                 any               `yaml:"type"` // a name, or a list of names (3.1)
+	Format               string            `yaml:"format"`
+	Enum                 []string          `yaml:"enum"`
+	Required             []string          `yaml:"required"`
+	Properties           map[string]schema `yaml:"properties"`
+	AdditionalProperties any               `yaml:"additionalProperties"`
+	Items                *schema           `yaml:"items"`
+	OneOf                []schema          `yaml:"oneOf"`
+}
+
+// types returns the JSON types the schema allows, and the $ref it points to, if any.
+func (s schema) types() (types []string, ref string) {
+	switch t := s.Type.(type) {
+	case string:
+		types = []string{t}
+	case []any:
+		for _, x := range t {
+			types = append(types, fmt.Sprint(x))
+		}
+	}
+	ref = s.Ref
+	for _, o := range s.OneOf {
+		ts, r := o.types()
+		types = append(types, ts...)
+		if r != "" {
+			ref = r
+		}
+	}
+	return types, ref
+}
+
+var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+func loadSpec(t *testing.T) (spec, map[string]any) {
+	t.Helper()
+	var s spec
+	if err := yaml.Unmarshal(OpenAPISpec(), &s); err != nil {
+		t.Fatalf("api/openapi.yaml: %v", err)
+	}
+	var raw map[string]any
+	if err := yaml.Unmarshal(OpenAPISpec(), &raw); err != nil {
+		t.Fatalf("api/openapi.yaml: %v", err)
+	}
+	if !strings.HasPrefix(s.OpenAPI, "3.1.") {
+		t.Fatalf("api/openapi.yaml: openapi is %q, want 3.1.x", s.OpenAPI)
+	}
+	return s, raw
+}
+
+// fiberParam matches Fiber's path parameters (":id", ":id?", ":id<int>").
+var fiberParam = regexp.MustCompile(`:([A-Za-z0-9_]+)(<[^>]*>)?\??`)
+
+// TestOpenAPICoversEveryRoute fails for every API route that NewApp registers and the spec
+// does not describe, and for every operation in the spec that no route serves.
+func TestOpenAPICoversEveryRoute(t *testing.T) {
+	s, _ := loadSpec(t)
+	app := NewApp(&Server{Metrics: NewMetrics()})
+
+	routes := map[string]bool{}
+	for _, r := range app.GetRoutes(true) { // true: without Use middleware (and the /api/v1 catch-all)
+		if r.Method == "HEAD" || r.Method == "USE" || r.Method == "CONNECT" {
+			continue // Fiber adds HEAD to every GET itself
+		}
+		if !IsAPIPath(r.Path) { // pages of the frontend are not part of the API
+			continue
+		}
+		routes[r.Method+" "+fiberParam.ReplaceAllString(r.Path, "{$1}")] = true
+	}
+	if len(routes) < 10 {
+		t.Fatalf("found only %d routes in NewApp; is the route walk broken? %v", len(routes), routes)
+	}
+
+	operations := map[string]bool{}
+	for path, item := range s.Paths {
+		for key := range item {
+			if slices.Contains(httpMethods, key) {
+				operations[strings.ToUpper(key)+" "+path] = true
+			}
+		}
+	}
+
+	var missing, extra []string
+	for r := range routes {
+		if !operations[r] {
+			missing = append(missing, r)
+		}
+	}
+	for op := range operations {
+		if !routes[op] {
+			extra = append(extra, op)
+		}
+	}
+	sort.Strings(missing)
+	sort.Strings(extra)
+	for _, r := range missing {
+		t.Errorf("route %s is registered in api.NewApp but not described in api/openapi.yaml", r)
+	}
+	for _, op := range extra {
+		t.Errorf("api/openapi.yaml describes %s, which api.NewApp does not register", op)
+	}
+}
+
+// TestOpenAPIRefsResolve checks that every $ref in the spec points at something.
+func TestOpenAPIRefsResolve(t *testing.T) {
+	_, raw := loadSpec(t)
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				if k == "$ref" {
+					ref, _ := x.(string)
+					if !resolves(raw, ref) {
+						t.Errorf("%s: $ref %q does not resolve", path, ref)
+					}
+					continue
+				}
+				walk(path+"/"+k, x)
+			}
+		case []any:
+			for i, x := range v {
+				walk(fmt.Sprintf("%s/%d", path, i), x)
+			}
+		}
+	}
+	walk("#", raw)
+}
+
+func resolves(doc map[string]any, ref string) bool {
+	if !strings.HasPrefix(ref, "#/") {
+		return false
+	}
+	var cur any = doc
+	for _, part := range strings.Split(strings.TrimPrefix(ref, "#/"), "/") {
+		part = strings.ReplaceAll(strings.ReplaceAll(part, "~1", "/"), "~0", "~")
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return false
+		}
+		if cur, ok = m[part]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// TestOpenAPIOperations checks what every operation must say: its error responses point at
+// the shared envelope, path parameters are declared, state-changing operations list the
+// CSRF rule with the session, and 429 carries Retry-After.
+func TestOpenAPIOperations(t *testing.T) {
+	_, raw := loadSpec(t)
+	responses := raw["components"].(map[string]any)["responses"].(map[string]any)
+	for name, r := range responses {
+		content, _ := r.(map[string]any)["content"].(map[string]any)
+		js, _ := content["application/json"].(map[string]any)
+		sch, _ := js["schema"].(map[string]any)
+		if sch["$ref"] != "#/components/schemas/ErrorEnvelope" {
+			t.Errorf("components/responses/%s: schema is not the error envelope", name)
+		}
+	}
+	rl := responses["RateLimited"].(map[string]any)
+	if _, ok := rl["headers"].(map[string]any)["Retry-After"]; !ok {
+		t.Errorf("components/responses/RateLimited has no Retry-After header")
+	}
+
+	paths := raw["paths"].(map[string]any)
+	param := regexp.MustCompile(`\{([^}]+)\}`)
+	for path, it := range paths {
+		item := it.(map[string]any)
+		declared := map[string]bool{}
+		collect := func(list any) {
+			for _, p := range asList(list) {
+				pm := p.(map[string]any)
+				if ref, ok := pm["$ref"].(string); ok {
+					pm = lookup(raw, ref)
+				}
+				if pm["in"] == "path" {
+					declared[fmt.Sprint(pm["name"])] = true
+				}
+			}
+		}
+		collect(item["parameters"])
+		for _, method := range httpMethods {
+			o, ok := item[method]
+			if !ok {
+				continue
+			}
+			op := o.(map[string]any)
+			name := strings.ToUpper(method) + " " + path
+			collect(op["parameters"])
+			for _, m := range param.FindAllStringSubmatch(path, -1) {
+				if !declared[m[1]] {
+					t.Errorf("%s: path parameter %q is not declared", name, m[1])
+				}
+			}
+			resps, _ := op["responses"].(map[string]any)
+			if len(resps) == 0 {
+				t.Errorf("%s: no responses", name)
+			}
+			has2xx := false
+			for code, r := range resps {
+				if strings.HasPrefix(code, "2") {
+					has2xx = true
+				}
+				rm := r.(map[string]any)
+				if ref, ok := rm["$ref"].(string); ok {
+					rm = lookup(raw, ref)
+				}
+				if code == "429" {
+					if _, ok := rm["headers"].(map[string]any)["Retry-After"]; !ok {
+						t.Errorf("%s: 429 without Retry-After", name)
+					}
+				}
+				if code >= "400" && path != "/readyz" {
+					if _, ok := r.(map[string]any)["$ref"]; !ok {
+						t.Errorf("%s: error response %s does not use a shared component", name, code)
+					}
+				}
+			}
+			if !has2xx {
+				t.Errorf("%s: no success response", name)
+			}
+			for _, code := range []string{"500"} {
+				if _, ok := resps[code]; !ok {
+					t.Errorf("%s: response %s is not listed", name, code)
+				}
+			}
+			if strings.HasPrefix(path, "/api/v1/") {
+				if _, ok := resps["401"]; !ok {
+					t.Errorf("%s: 401 is not listed (a malformed Authorization header gets it on every route)", name)
+				}
+			}
+			security, ok := op["security"]
+			if !ok {
+				t.Errorf("%s: no security requirements", name)
+			}
+			if method != "get" {
+				for _, code := range []string{"403", "413"} {
+					if _, ok := resps[code]; !ok {
+						t.Errorf("%s: state-changing operation does not list %s", name, code)
+					}
+				}
+				for _, req := range asList(security) {
+					rm := req.(map[string]any)
+					if _, cookie := rm["sessionCookie"]; cookie {
+						if _, csrf := rm["csrfHeader"]; !csrf {
+							t.Errorf("%s: a session may change state only with X-CSRF-Token; pair sessionCookie with csrfHeader", name)
+						}
+					}
+				}
+			}
+			if body, ok := op["requestBody"]; ok {
+				for _, code := range []string{"400", "415", "422"} {
+					if _, ok := resps[code]; !ok {
+						t.Errorf("%s: takes a JSON body but does not list %s", name, code)
+					}
+				}
+				content := body.(map[string]any)["content"].(map[string]any)
+				if _, ok := content["application/json"]; !ok || len(content) != 1 {
+					t.Errorf("%s: the request body must be application/json only", name)
+				}
+			}
+		}
+	}
+}
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
+}
+
+func lookup(doc map[string]any, ref string) map[string]any {
+	var cur any = doc
+	for _, part := range strings.Split(strings.TrimPrefix(ref, "#/"), "/") {
+		cur = cur.(map[string]any)[part]
+	}
+	m, _ := cur.(map[string]any)
+	return m
+}
+
+// TestOpenAPISecuritySchemes pins the schemes to the names the code uses.
+func TestOpenAPISecuritySchemes(t *testing.T) {
+	s, _ := loadSpec(t)
+	ss := s.Components.SecuritySchemes
+	if c := ss["sessionCookie"]; c.Type != "apiKey" || c.In != "cookie" || c.Name != SessionCookie {
+		t.Errorf("sessionCookie scheme = %+v, want apiKey in cookie %s", c, SessionCookie)
+	}
+	if c := ss["csrfHeader"]; c.Type != "apiKey" || c.In != "header" || c.Name != CSRFHeader {
+		t.Errorf("csrfHeader scheme = %+v, want apiKey in header %s", c, CSRFHeader)
+	}
+	if c := ss["apiToken"]; c.Type != "http" || c.Scheme != "bearer" {
+		t.Errorf("apiToken scheme = %+v, want http bearer", c)
+	}
+}
+
+// TestOpenAPILimits keeps the numbers the spec states equal to the constants in the code.
+func TestOpenAPILimits(t *testing.T) {
+	s, _ := loadSpec(t)
+	want := map[string]int64{
+		"max_body_bytes":                   MaxBodyBytes,
+		"request_timeout_seconds":          int64(RequestTimeout / time.Second),
+		"session_idle_timeout_seconds":     int64(accounts.SessionIdleTimeout / time.Second),
+		"session_absolute_timeout_seconds": int64(accounts.SessionAbsoluteTimeout / time.Second),
+		"login_failures_per_account":       accounts.LoginFailuresPerAccount,
+		"login_failures_per_ip":            accounts.LoginFailuresPerIP,
+		"login_window_seconds":             int64(accounts.LoginWindow / time.Second),
+		"invitation_ttl_seconds":           int64(accounts.InvitationTTL / time.Second),
+		"max_active_tokens_per_org":        accounts.MaxActiveTokensPerOrg,
+		"max_token_name_length":            accounts.MaxTokenNameLength,
+		"min_password_length":              accounts.MinPasswordLength,
+		"max_password_length":              accounts.MaxPasswordLength,
+		"max_name_length":                  accounts.MaxNameLength,
+		"max_email_length":                 accounts.MaxEmailLength,
+	}
+	for k, v := range want {
+		got, ok := s.Info.Limits[k]
+		if !ok {
+			t.Errorf("info.x-limits.%s is missing (want %d)", k, v)
+		} else if got != v {
+			t.Errorf("info.x-limits.%s = %d, but the code says %d: update api/openapi.yaml (the description too)", k, got, v)
+		}
+	}
+	for k := range s.Info.Limits {
+		if _, ok := want[k]; !ok {
+			t.Errorf("info.x-limits.%s is not checked against the code", k)
+		}
+	}
+}
+
+// TestOpenAPIEnums keeps the spec's enums equal to the domain's lists.
+func TestOpenAPIEnums(t *testing.T) {
+	s, _ := loadSpec(t)
+	var codes []string
+	for c := range statusByCode {
+		codes = append(codes, string(c))
+	}
+	var roles []string
+	for _, r := range accounts.Roles {
+		roles = append(roles, string(r))
+	}
+	var kinds, subtypes []string
+	for k, subs := range accounts.Subtypes {
+		kinds = append(kinds, string(k))
+		for _, st := range subs {
+			subtypes = append(subtypes, string(st))
+		}
+	}
+	for name, want := range map[string][]string{"ErrorCode": codes, "Role": roles, "Kind": kinds, "Subtype": subtypes} {
+		got := slices.Clone(s.Components.Schemas[name].Enum)
+		sort.Strings(got)
+		sort.Strings(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("components/schemas/%s enum = %v, the code has %v", name, got, want)
+		}
+	}
+}
+
+// TestOpenAPISchemasMatchDTOs compares each schema with the Go type it describes: the same
+// JSON names, compatible types, and (for responses) required exactly when not omitempty.
+func TestOpenAPISchemasMatchDTOs(t *testing.T) {
+	s, _ := loadSpec(t)
+	responses := map[string]any{
+		"ErrorEnvelope":  errorBody{},
+		"Error":          errorDTO{},
+		"Readiness":      readiness{},
+		"Text":           textDTO{},
+		"User":           userDTO{},
+		"OrgRef":         orgRefDTO{},
+		"Membership":     membershipDTO{},
+		"Me":             meDTO{},
+		"Organization":   organizationDTO{},
+		"Member":         memberDTO{},
+		"MemberList":     listDTO[memberDTO]{},
+		"Invitation":     invitationDTO{},
+		"InvitationList": listDTO[invitationDTO]{},
+		"Token":          tokenDTO{},
+		"TokenList":      listDTO[tokenDTO]{},
+		"Region":         regionDTO{},
+		"RegionList":     listDTO[regionDTO]{},
+	}
+	requests := map[string]any{
+		"LoginRequest":            loginRequest{},
+		"InviteRequest":           inviteRequest{},
+		"IssueTokenRequest":       issueTokenRequest{},
+		"AcceptInvitationRequest": acceptInvitationRequest{},
+	}
+	check := func(name string, v any, response bool) {
+		sch, ok := s.Components.Schemas[name]
+		if !ok {
+			t.Errorf("components/schemas/%s is missing", name)
+			return
+		}
+		if sch.AdditionalProperties != false {
+			t.Errorf("components/schemas/%s: set additionalProperties: false (the DTO has a fixed set of fields)", name)
+		}
+		typ := reflect.TypeOf(v)
+		fields := map[string]reflect.StructField{}
+		var required []string
+		for i := 0; i < typ.NumField(); i++ {
+			f := typ.Field(i)
+			tag := f.Tag.Get("json")
+			jsonName, opts, _ := strings.Cut(tag, ",")
+			if jsonName == "-" || !f.IsExported() {
+				continue
+			}
+			if jsonName == "" {
+				jsonName = f.Name
+			}
+			fields[jsonName] = f
+			if !strings.Contains(opts, "omitempty") {
+				required = append(required, jsonName)
+			}
+		}
+		for jn, f := range fields {
+			p, ok := sch.Properties[jn]
+			if !ok {
+				t.Errorf("components/schemas/%s: property %q (%s.%s) is missing", name, jn, typ.Name(), f.Name)
+				continue
+			}
+			if problem := typeMismatch(f.Type, p); problem != "" {
+				t.Errorf("components/schemas/%s: property %q: %s", name, jn, problem)
+			}
+		}
+		for jn := range sch.Properties {
+			if _, ok := fields[jn]; !ok {
+				t.Errorf("components/schemas/%s: property %q is not a field of %s", name, jn, typ.Name())
+			}
+		}
+		if response {
+			got := slices.Clone(sch.Required)
+			sort.Strings(got)
+			sort.Strings(required)
+			if !slices.Equal(got, required) {
+				t.Errorf("components/schemas/%s: required = %v, but the fields always present in %s are %v", name, got, typ.Name(), required)
+			}
+		}
+	}
+	for name, v := range responses {
+		check(name, v, true)
+	}
+	for name, v := range requests {
+		check(name, v, false)
+	}
+}
+
+var timeType = reflect.TypeOf(time.Time{})
+
+// typeMismatch says how schema p cannot describe Go type gt, or returns "".
+func typeMismatch(gt reflect.Type, p schema) string {
+	types, ref := p.types()
+	nullable := slices.Contains(types, "null")
+	if gt.Kind() == reflect.Pointer {
+		if !nullable {
+			return "the Go field is a pointer (may be null); allow null"
+		}
+		gt = gt.Elem()
+	} else if nullable && gt.Kind() != reflect.Map && gt.Kind() != reflect.Slice {
+		return "allows null, but the Go field is never null"
+	}
+	if ref != "" {
+		target := strings.TrimPrefix(ref, "#/components/schemas/")
+		switch {
+		case gt.Kind() == reflect.Struct && gt != timeType:
+			return ""
+		case gt.Kind() == reflect.String && slices.Contains([]string{"Role", "Kind", "Subtype", "ErrorCode"}, target):
+			return ""
+		}
+		return fmt.Sprintf("refers to %s, but the Go type is %s", target, gt)
+	}
+	has := func(t string) bool { return slices.Contains(types, t) }
+	switch {
+	case gt == timeType:
+		if !has("string") || p.Format != "date-time" {
+			return "a time: want type string, format date-time"
+		}
+	case gt.Kind() == reflect.String:
+		if !has("string") {
+			return fmt.Sprintf("want type string, have %v", types)
+		}
+	case gt.Kind() == reflect.Bool:
+		if !has("boolean") {
+			return fmt.Sprintf("want type boolean, have %v", types)
+		}
+	case gt.Kind() >= reflect.Int && gt.Kind() <= reflect.Uint64:
+		if !has("integer") {
+			return fmt.Sprintf("want type integer, have %v", types)
+		}
+	case gt.Kind() == reflect.Slice:
+		if !has("array") || p.Items == nil {
+			return "want type array with items"
+		}
+		return typeMismatch(gt.Elem(), *p.Items)
+	case gt.Kind() == reflect.Map:
+		if !has("object") {
+			return "want type object"
+		}
+	default:
+		return fmt.Sprintf("unexpected Go type %s", gt)
+	}
+	return ""
+}

@@ -1,0 +1,77 @@
+package frontend
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/sheber-kz/sheber/accounts"
+	"github.com/sheber-kz/sheber/api"
+)
+
+// form is what a form sent, to fill it in again, and what the domain found wrong with it.
+type form struct {
+	Values map[string]string
+	Errors map[string]string // field -> problem, in the domain's (English) words
+}
+
+// Value returns what was sent in field.
+func (f form) Value(field string) string { return f.Values[field] }
+
+// Error returns the problem with field, or "".
+func (f form) Error(field string) string { return f.Errors[field] }
+
+// HasErrors reports whether any field has a problem.
+func (f form) HasErrors() bool { return len(f.Errors) > 0 }
+
+// formValue returns a form field copied out of Fiber's reused buffers.
+func formValue(c *fiber.Ctx, field string) string { return strings.Clone(c.FormValue(field)) }
+
+// formProblem reports whether err is about what a form sent, so that the form should be
+// shown again with its fields marked rather than an error page: a 4xx error naming fields
+// (failed validation, an e-mail already invited). It returns the status the API's error
+// mapping gives err and the field problems.
+func formProblem(err error) (status int, fields map[string]string, ok bool) {
+	if err == nil {
+		return 0, nil, false
+	}
+	status, de := api.DomainError(err)
+	if status >= 500 || len(de.Fields) == 0 {
+		return 0, nil, false
+	}
+	return status, de.Fields, true
+}
+
+// maxNextLength bounds the address a form may ask to return to.
+const maxNextLength = 2048
+
+// safeNext returns next if it is a path on this site ("/account?tab=1"), and fallback
+// otherwise, so that a link like /login?next=https://evil.example cannot send a visitor
+// elsewhere after signing in. The result is a copy, safe to keep.
+func safeNext(next, fallback string) string {
+	if next == "" || len(next) > maxNextLength || next[0] != '/' || strings.HasPrefix(next, "//") {
+		return fallback
+	}
+	for _, r := range next {
+		// Browsers read a backslash as a slash ("/\evil.example") and drop tabs and newlines.
+		if r == '\\' || r < 0x20 || r == 0x7f {
+			return fallback
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return fallback
+	}
+	return strings.Clone(next)
+}
+
+// pathID parses a positive integer path parameter; anything else names nothing there is.
+func pathID(c *fiber.Ctx, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Params(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, &accounts.Error{Code: accounts.CodeNotFound, Message: "not found"}
+	}
+	return id, nil
+}

@@ -1,0 +1,166 @@
+package frontend
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/sheber-kz/sheber/accounts"
+	"github.com/sheber-kz/sheber/api"
+)
+
+// Page templates: templates/<name>.html, each defining "title" and "content" for the
+// layout in templates/layout.html. New fails if one is missing.
+const (
+	pageHome              = "home"
+	pageLogin             = "login"
+	pageAccount           = "account"
+	pageOrgAdmin          = "org_admin"
+	pageInvitationCreated = "invitation_created"
+	pageTokenIssued       = "token_issued"
+	pageInvitation        = "invitation"
+	pageError             = "error"
+)
+
+// pages lists every page template the UI renders.
+var pages = []string{pageHome, pageLogin, pageAccount, pageOrgAdmin, pageInvitationCreated, pageTokenIssued, pageInvitation, pageError}
+
+// timeLayout is how the portal writes a moment: day.month.year hours:minutes.
+const timeLayout = "02.01.2006 15:04"
+
+// templateSet holds one language's page templates, by page name.
+type templateSet map[string]*template.Template
+
+// templateFuncs returns the functions templates call, bound to one language.
+//
+//	{{t "key" args...}}    the text of key in the page's language
+//	{{asset "app.css"}}    the content-hashed address of a static file
+//	{{text .Name}}         an accounts.Text in the page's language
+//	{{kindName .Kind}}     the name of an organization kind
+//	{{roleName .Role}}     the name of a role
+//	{{datetime .At}}       a time in Asia/Almaty, 02.01.2006 15:04
+//	{{csrfField}}          the name of the form field that carries the CSRF token
+func templateFuncs(lang string, c catalog, a *assets, zone *time.Location) template.FuncMap {
+	return template.FuncMap{
+		"t":         c.translate,
+		"asset":     a.path,
+		"text":      func(t accounts.Text) string { return t.In(lang) },
+		"kindName":  func(k accounts.Kind) string { return c.translate("kind." + string(k)) },
+		"roleName":  func(r accounts.Role) string { return c.translate("role." + string(r)) },
+		"datetime":  func(t time.Time) string { return t.In(zone).Format(timeLayout) },
+		"csrfField": func() string { return api.CSRFField },
+	}
+}
+
+// parseTemplates parses the layout and every page once, then gives each language its own
+// copy with the functions bound to it.
+func parseTemplates(fsys fs.FS, locales map[string]catalog, a *assets, zone *time.Location) (map[string]templateSet, error) {
+	layout, err := template.New("layout").Funcs(templateFuncs(defaultLang, locales[defaultLang], a, zone)).
+		ParseFS(fsys, "templates/layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("frontend: %w", err)
+	}
+	parsed := make(map[string]*template.Template, len(pages))
+	for _, name := range pages {
+		file := "templates/" + name + ".html"
+		if _, err := fs.Stat(fsys, file); err != nil {
+			return nil, fmt.Errorf("frontend: page %q has no template: %w", name, err)
+		}
+		page, err := template.Must(layout.Clone()).ParseFS(fsys, file)
+		if err != nil {
+			return nil, fmt.Errorf("frontend: %w", err)
+		}
+		for _, block := range []string{"layout", "title", "content"} {
+			if page.Lookup(block) == nil {
+				return nil, fmt.Errorf("frontend: %s defines no %q", file, block)
+			}
+		}
+		parsed[name] = page
+	}
+	out := make(map[string]templateSet, len(languages))
+	for _, lang := range languages {
+		set := make(templateSet, len(pages))
+		for name, page := range parsed {
+			clone, err := page.Clone()
+			if err != nil {
+				return nil, fmt.Errorf("frontend: %s: %w", name, err)
+			}
+			set[name] = clone.Funcs(templateFuncs(lang, locales[lang], a, zone))
+		}
+		out[lang] = set
+	}
+	return out, nil
+}
+
+// view is what every page template gets: the layout's data and the page's own in Page.
+type view struct {
+	Lang string
+	// Here is the page's own address, where the language switch comes back to; for a page
+	// that answers a POST, the page the form was on.
+	Here      string
+	CSRF      string
+	SignedIn  bool
+	AdminOrgs []accounts.Member // organizations the user administers, for the navigation
+	Page      any
+}
+
+// SignInURL is the header's sign-in link: it comes back to this page afterwards, unless
+// this is the home page or the sign-in form itself.
+func (v view) SignInURL() string {
+	if v.Here == "/" || v.Here == "/login" || strings.HasPrefix(v.Here, "/login?") {
+		return "/login"
+	}
+	return loginURL(v.Here)
+}
+
+// newView fills in the layout's data for the request.
+func (ui *UI) newView(c *fiber.Ctx, page any) view {
+	actor := api.ActorOf(c)
+	v := view{Lang: language(c), Here: "/", CSRF: ui.srv.CSRFToken(c), SignedIn: actor.UserID != 0, Page: page}
+	if c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead {
+		v.Here = safeNext(c.OriginalURL(), "/")
+	}
+	if v.SignedIn {
+		for _, m := range actor.Memberships {
+			if m.Role == accounts.RoleAdmin {
+				v.AdminOrgs = append(v.AdminOrgs, m)
+			}
+		}
+	}
+	return v
+}
+
+// render executes page into a buffer, so that a template error never sends half a page,
+// and sends it with status. Pages of signed-in users are never stored by any cache; the
+// others may be kept by the browser only, as they carry the visitor's CSRF token.
+func (ui *UI) render(c *fiber.Ctx, status int, page string, v view) error {
+	var buf bytes.Buffer
+	if err := ui.execute(&buf, page, v); err != nil {
+		return accounts.Internal(err)
+	}
+	if v.SignedIn {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+	} else {
+		c.Set(fiber.HeaderCacheControl, "private, no-cache")
+	}
+	c.Vary(fiber.HeaderCookie, fiber.HeaderAcceptLanguage)
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Status(status).Send(buf.Bytes())
+}
+
+// execute renders page in v.Lang to buf.
+func (ui *UI) execute(buf *bytes.Buffer, page string, v view) error {
+	tpl, ok := ui.templates[v.Lang][page]
+	if !ok {
+		return fmt.Errorf("frontend: no page %q in %q", page, v.Lang)
+	}
+	if err := tpl.ExecuteTemplate(buf, "layout", v); err != nil {
+		return fmt.Errorf("frontend: render %s: %w", page, err)
+	}
+	return nil
+}
