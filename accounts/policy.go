@@ -33,6 +33,16 @@ func (a Actor) PlatformAdmin() bool {
 	return false
 }
 
+// platformAuditor reports whether the actor audits the portal itself.
+func (a Actor) platformAuditor() bool {
+	for _, m := range a.Memberships {
+		if m.OrgKind == KindPlatform && m.Role == RoleAuditor {
+			return true
+		}
+	}
+	return false
+}
+
 // overseesRegion reports whether the actor is an inspector or auditor of an oversight body
 // whose remit covers region. A national body (no region of its own) covers every region.
 func (a Actor) overseesRegion(region string) bool {
@@ -81,7 +91,11 @@ type grant struct {
 	roles         []Role // members of the owning organization with one of these roles
 	anyMember     bool   // any member of the owning organization
 	platformAdmin bool   // administrators of the portal, for any organization
+	platformAudit bool   // auditors of the portal, for any organization (read-only grants)
 	oversight     bool   // inspectors and auditors whose remit covers the resource's region
+	// usersOnly keeps the grant from API tokens: who may act for an organization (members,
+	// invitations, tokens) is decided by a person, never by a machine client.
+	usersOnly bool
 }
 
 // policy is the table that answers every authorization question. A kind or action missing
@@ -92,16 +106,16 @@ var policy = map[ResourceKind]map[Action]grant{
 		ActionManage: {roles: []Role{RoleAdmin}, platformAdmin: true},
 	},
 	ResourceMembers: {
-		ActionView:   {anyMember: true, platformAdmin: true, oversight: true},
-		ActionManage: {roles: []Role{RoleAdmin}, platformAdmin: true},
+		ActionView:   {anyMember: true, platformAdmin: true, platformAudit: true, oversight: true},
+		ActionManage: {roles: []Role{RoleAdmin}, platformAdmin: true, usersOnly: true},
 	},
 	ResourceInvitations: {
-		ActionView:   {roles: []Role{RoleAdmin}, platformAdmin: true},
-		ActionManage: {roles: []Role{RoleAdmin}, platformAdmin: true},
+		ActionView:   {roles: []Role{RoleAdmin}, platformAdmin: true, platformAudit: true},
+		ActionManage: {roles: []Role{RoleAdmin}, platformAdmin: true, usersOnly: true},
 	},
 	ResourceAPITokens: {
 		ActionView:   {roles: []Role{RoleAdmin}},
-		ActionManage: {roles: []Role{RoleAdmin}},
+		ActionManage: {roles: []Role{RoleAdmin}, usersOnly: true},
 	},
 }
 
@@ -133,7 +147,13 @@ func Authorize(a Actor, action Action, r Resource) error {
 }
 
 func allowed(a Actor, g grant, r Resource) bool {
+	if g.usersOnly && a.UserID == 0 {
+		return false
+	}
 	if g.platformAdmin && a.PlatformAdmin() {
+		return true
+	}
+	if g.platformAudit && a.platformAuditor() {
 		return true
 	}
 	if g.oversight && a.overseesRegion(r.Region) {

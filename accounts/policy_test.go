@@ -94,6 +94,10 @@ func TestAuthorizeMatrix(t *testing.T) {
 		{"platform admin", accounts.Actor{UserID: 30, Memberships: []accounts.Member{membership(30, orgPlatform, accounts.RoleAdmin, accounts.KindPlatform, "")}},
 			[8]accounts.Code{allow, allow, allow, allow, allow, allow, hidden, hidden}},
 
+		// The platform's auditor reads members and invitations anywhere, changes nothing.
+		{"platform auditor", accounts.Actor{UserID: 31, Memberships: []accounts.Member{membership(31, orgPlatform, accounts.RoleAuditor, accounts.KindPlatform, "")}},
+			[8]accounts.Code{allow, denied, allow, denied, allow, denied, hidden, hidden}},
+
 		// Oversight sees the members of organizations in its region, nothing more.
 		{"inspector of karaganda", accounts.Actor{UserID: 40, Memberships: []accounts.Member{membership(40, orgKaraganda, accounts.RoleInspector, accounts.KindOversight, "karaganda")}},
 			[8]accounts.Code{allow, denied, allow, denied, hidden, hidden, hidden, hidden}},
@@ -115,8 +119,10 @@ func TestAuthorizeMatrix(t *testing.T) {
 			membership(50, orgA, accounts.RoleRequester, accounts.KindBuyer, "karaganda")}}, nonAdmin},
 
 		// API tokens carry exactly one membership and act with its role.
+		// ... but who may act for an organization (members, invitations, tokens) is
+		// decided by a person, never by a machine client.
 		{"token as admin of A", accounts.Actor{TokenID: 60, Memberships: []accounts.Member{membership(0, orgA, accounts.RoleAdmin, accounts.KindBuyer, "karaganda")}},
-			[8]accounts.Code{allow, allow, allow, allow, allow, allow, allow, allow}},
+			[8]accounts.Code{allow, allow, allow, denied, allow, denied, allow, denied}},
 		{"token as requester of A", accounts.Actor{TokenID: 61, Memberships: []accounts.Member{membership(0, orgA, accounts.RoleRequester, accounts.KindBuyer, "karaganda")}}, nonAdmin},
 		{"token as admin of B", accounts.Actor{TokenID: 62, Memberships: []accounts.Member{membership(0, orgB, accounts.RoleAdmin, accounts.KindBuyer, "karaganda")}},
 			[8]accounts.Code{allow, denied, hidden, hidden, hidden, hidden, hidden, hidden}},

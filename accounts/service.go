@@ -124,12 +124,15 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (Session, error) {
 	if in.Password == "" {
 		return Session{}, &Error{Code: CodeInvalid, Message: "validation failed", Fields: map[string]string{"password": "required"}}
 	}
+	// Every attempt is counted before the password is checked; a success gives its attempt
+	// back (an address shared by a whole school is not punished for its users' sign-ins)
+	// and clears the account's count.
 	accountKey, ipKey := "login:account:"+hashHex(email), "login:ip:"+in.IP
 	for _, k := range []struct {
 		key   string
 		limit int
 	}{{accountKey, LoginFailuresPerAccount}, {ipKey, LoginFailuresPerIP}} {
-		wait, err := s.Limiter.Blocked(ctx, k.key, k.limit)
+		wait, err := s.Limiter.Take(ctx, k.key, k.limit, LoginWindow)
 		if err != nil {
 			return Session{}, Internal(err)
 		}
@@ -153,14 +156,12 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (Session, error) {
 		}
 	}
 	if !ok {
-		for _, key := range []string{accountKey, ipKey} {
-			if err := s.Limiter.Record(ctx, key, LoginWindow); err != nil {
-				return Session{}, Internal(err)
-			}
-		}
 		return Session{}, ErrBadCredentials
 	}
 	if err := s.Limiter.Reset(ctx, accountKey); err != nil {
+		return Session{}, Internal(err)
+	}
+	if err := s.Limiter.Give(ctx, ipKey); err != nil {
 		return Session{}, Internal(err)
 	}
 	if in.PreviousSessionID != "" {

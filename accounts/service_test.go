@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -797,4 +798,50 @@ func roleIn(t *testing.T, e *env, userID, orgID int64) accounts.Role {
 		}
 	}
 	return ""
+}
+
+// countingHasher counts password verifications: each one is a guess an attacker got.
+type countingHasher struct {
+	accounts.PasswordHasher
+	verified atomic.Int64
+}
+
+func (h *countingHasher) Verify(password, encoded string) (bool, error) {
+	h.verified.Add(1)
+	return h.PasswordHasher.Verify(password, encoded)
+}
+
+// Parallel guesses cannot get past the per-account limit: the attempt is counted before
+// the password is checked.
+func TestLoginThrottleHoldsUnderParallelGuesses(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.user(t, "target@school.kz", password)
+	counter := &countingHasher{PasswordHasher: e.hasher}
+	e.svc.Hasher = counter
+
+	const guesses = 30
+	var limited atomic.Int64
+	var wg sync.WaitGroup
+	for i := 0; i < guesses; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := login(e, "target@school.kz", fmt.Sprintf("guess-%02d-wrong", i), fmt.Sprintf("10.9.0.%d", i))
+			switch accounts.ErrorCode(err) {
+			case accounts.CodeRateLimited:
+				limited.Add(1)
+			case accounts.CodeUnauthenticated:
+			default:
+				t.Errorf("guess %d: %v", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if got := counter.verified.Load(); got != accounts.LoginFailuresPerAccount {
+		t.Errorf("%d of %d parallel guesses were checked; want exactly %d", got, guesses, accounts.LoginFailuresPerAccount)
+	}
+	if limited.Load() != guesses-accounts.LoginFailuresPerAccount {
+		t.Errorf("%d guesses were rate limited; want %d", limited.Load(), guesses-accounts.LoginFailuresPerAccount)
+	}
 }

@@ -89,14 +89,16 @@ type SessionStore interface {
 	DeleteUserSessions(ctx context.Context, userID int64) (int, error)
 }
 
-// Limiter counts events per key in fixed windows, for throttling.
+// Limiter counts attempts per key in fixed windows, for throttling.
 type Limiter interface {
-	// Blocked returns how long key stays blocked if it has limit or more events in its
-	// current window, or zero.
-	Blocked(ctx context.Context, key string, limit int) (time.Duration, error)
-	// Record adds one event to key; a new window of length window starts with the first.
-	Record(ctx context.Context, key string, window time.Duration) error
-	// Reset forgets key's events.
+	// Take counts one attempt on key, starting a window of length window with the first,
+	// and returns how long key stays blocked if this attempt is over limit, or zero. The
+	// attempt is counted before it is carried out, so that parallel attempts cannot all
+	// slip under the limit.
+	Take(ctx context.Context, key string, limit int, window time.Duration) (time.Duration, error)
+	// Give returns one attempt taken on key (an attempt that turned out well).
+	Give(ctx context.Context, key string) error
+	// Reset forgets key's attempts.
 	Reset(ctx context.Context, key string) error
 }
 

@@ -85,8 +85,10 @@ func NewApp(s *Server) *fiber.App {
 		cfg.ProxyHeader = fiber.HeaderXForwardedFor
 	}
 	app := fiber.New(cfg)
-	app.Use(RequestContext(RequestTimeout), s.Observe, Recover, SecurityHeaders, s.Authenticate, s.CSRF)
+	app.Use(RequestContext(RequestTimeout), s.Observe, Recover, SecurityHeaders)
 
+	// Operational endpoints come before authentication: probes and scrapers send no
+	// credentials, and a malformed Authorization header must not fail a health check.
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	if s.Metrics != nil {
@@ -96,6 +98,8 @@ func NewApp(s *Server) *fiber.App {
 		c.Set(fiber.HeaderContentType, "application/yaml; charset=utf-8")
 		return c.Send(openAPISpec)
 	})
+
+	app.Use(s.Authenticate, s.CSRF)
 
 	v1 := app.Group("/api/v1")
 	v1.Post("/auth/login", s.login)

@@ -167,8 +167,12 @@ func TestAPITokens(t *testing.T) {
 					}
 				}
 			}},
-		{name: "a token needs no CSRF token", method: "POST", path: fmt.Sprintf("/api/v1/organizations/%d/invitations", school.ID),
-			bearer: adminToken, body: `{"email":"teacher@school.kz","role":"requester"}`, wantStatus: 201},
+		// A token needs no CSRF token (the refusal is the policy's, not csrf_failed), but who
+		// may act for an organization is decided by a person: a token cannot invite.
+		{name: "a token needs no CSRF token but cannot invite", method: "POST", path: fmt.Sprintf("/api/v1/organizations/%d/invitations", school.ID),
+			bearer: adminToken, body: `{"email":"teacher@school.kz","role":"requester"}`, wantStatus: 403, wantCode: "forbidden"},
+		{name: "nor issue tokens", method: "POST", path: tokens,
+			bearer: adminToken, body: `{"name":"another","role":"admin"}`, wantStatus: 403, wantCode: "forbidden"},
 		{name: "a token cannot end sessions", method: "POST", path: "/api/v1/auth/logout-everywhere", bearer: adminToken,
 			wantStatus: 401, wantCode: "unauthenticated"},
 		{name: "revoke without CSRF", method: "DELETE", path: fmt.Sprintf("%s/%d", tokens, exportID), session: admin,

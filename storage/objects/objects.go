@@ -30,8 +30,8 @@ type Store struct {
 // Open connects to the object store. It does not touch the network; EnsureBucket does.
 func Open(cfg Config) (*Store, error) {
 	u, err := url.Parse(cfg.Endpoint)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, fmt.Errorf("objects: endpoint %q must be http(s)://host:port", cfg.Endpoint)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+		return nil, fmt.Errorf("objects: endpoint %q must be http(s)://host:port, with no path", cfg.Endpoint)
 	}
 	c, err := minio.New(u.Host, &minio.Options{
 		Creds:  credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""),

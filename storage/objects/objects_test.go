@@ -126,6 +126,9 @@ func TestOpenEndpoint(t *testing.T) {
 		{"://127.0.0.1:9000", false},
 		{"http://exa mple.kz:9000", false},
 		{"http://127.0.0.1:notaport", false},
+		{"http://127.0.0.1:9000/", true},
+		{"http://127.0.0.1:9000/sheber", false}, // a path would be silently ignored
+		{"http://127.0.0.1:9000?region=x", false},
 	}
 	for _, tt := range tests {
 		_, err := objects.Open(objects.Config{Endpoint: tt.endpoint, AccessKey: "a", SecretKey: "b", Bucket: "bucket", Region: "us-east-1"})

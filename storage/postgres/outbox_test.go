@@ -72,7 +72,8 @@ func TestEmailOutboxRetriesWithBackoffAndGivesUp(t *testing.T) {
 	}
 	outbox := postgres.NewEmailOutbox(db)
 	failing := func(context.Context, accounts.Email) error { return errors.New("relay refused") }
-	now := time.Now().UTC()
+	// PostgreSQL keeps microseconds; compare at that precision.
+	now := time.Now().UTC().Truncate(time.Microsecond)
 	attempts := 0
 	for i := 0; i < 10; i++ {
 		n, err := outbox.DeliverDue(ctx, now, 10, 3, failing, accounts.EmailRetryDelay)
@@ -89,7 +90,7 @@ func TestEmailOutboxRetriesWithBackoffAndGivesUp(t *testing.T) {
 		}
 		if got.Attempts > attempts {
 			attempts = got.Attempts
-			if want := now.Add(accounts.EmailRetryDelay(attempts)); !got.Next.Equal(want.Truncate(time.Microsecond)) || got.LastErr != "relay refused" {
+			if want := now.Add(accounts.EmailRetryDelay(attempts)); !got.Next.Equal(want) || got.LastErr != "relay refused" {
 				t.Fatalf("after attempt %d: next=%v last_error=%q; want next=%v", attempts, got.Next, got.LastErr, want)
 			}
 		}

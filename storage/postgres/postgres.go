@@ -62,7 +62,7 @@ const migrationLockID = 0x5EBE_0001
 func (db *DB) migrator(logger *slog.Logger) (*goose.Provider, error) {
 	locker, err := lock.NewPostgresSessionLocker(
 		lock.WithLockID(migrationLockID),
-		lock.WithLockTimeout(5, 120), // poll every 5 s, give up after 10 minutes
+		lock.WithLockTimeout(1, 600), // poll every second, give up after 10 minutes
 	)
 	if err != nil {
 		return nil, err

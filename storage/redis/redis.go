@@ -184,46 +184,45 @@ func (s *Sessions) DeleteUserSessions(ctx context.Context, userID int64) (int, e
 	return int(n), nil
 }
 
-// Limiter implements accounts.Limiter with fixed windows: INCR, and an expiry set by the
-// first event of a window.
+// Limiter implements accounts.Limiter with fixed windows: an atomic script increments the
+// key, starts its expiry with the first attempt of a window, and reports the time left when
+// the count is over the limit.
 type Limiter struct{ *Client }
 
 var _ accounts.Limiter = Limiter{}
 
-// Blocked implements accounts.Limiter.
-func (l Limiter) Blocked(ctx context.Context, key string, limit int) (time.Duration, error) {
-	k := l.key("limit", key)
-	n, err := l.rdb.Get(ctx, k).Int()
-	if errors.Is(err, goredis.Nil) {
-		return 0, nil
-	}
+// takeScript: KEYS[1] the counter, ARGV[1] the window in ms, ARGV[2] the limit. Returns the
+// milliseconds the key stays blocked, or 0 when this attempt is within the limit.
+var takeScript = goredis.NewScript(`
+local n = redis.call('INCR', KEYS[1])
+if n == 1 or redis.call('PTTL', KEYS[1]) < 0 then
+	redis.call('PEXPIRE', KEYS[1], ARGV[1])
+end
+if n > tonumber(ARGV[2]) then
+	local ttl = redis.call('PTTL', KEYS[1])
+	if ttl < 1 then ttl = 1 end
+	return ttl
+end
+return 0`)
+
+// giveScript: KEYS[1] the counter. Decrements it if it exists and is positive.
+var giveScript = goredis.NewScript(`
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n > 0 then redis.call('DECR', KEYS[1]) end
+return 0`)
+
+// Take implements accounts.Limiter.
+func (l Limiter) Take(ctx context.Context, key string, limit int, window time.Duration) (time.Duration, error) {
+	ms, err := takeScript.Run(ctx, l.rdb, []string{l.key("limit", key)}, window.Milliseconds(), limit).Int64()
 	if err != nil {
 		return 0, err
 	}
-	if n < limit {
-		return 0, nil
-	}
-	ttl, err := l.rdb.PTTL(ctx, k).Result()
-	if err != nil {
-		return 0, err
-	}
-	if ttl <= 0 {
-		return time.Second, nil
-	}
-	return ttl, nil
+	return time.Duration(ms) * time.Millisecond, nil
 }
 
-// Record implements accounts.Limiter.
-func (l Limiter) Record(ctx context.Context, key string, window time.Duration) error {
-	k := l.key("limit", key)
-	_, err := l.rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
-		p.Incr(ctx, k)
-		// PEXPIRE, not EXPIRE: go-redis sends ExpireNX in whole seconds, cutting a
-		// window of 1.5 s to 1 s and one under a second to a full second.
-		p.Do(ctx, "PEXPIRE", k, window.Milliseconds(), "NX")
-		return nil
-	})
-	return err
+// Give implements accounts.Limiter.
+func (l Limiter) Give(ctx context.Context, key string) error {
+	return giveScript.Run(ctx, l.rdb, []string{l.key("limit", key)}).Err()
 }
 
 // Reset implements accounts.Limiter.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -201,78 +202,93 @@ func TestLimiter(t *testing.T) {
 	ctx := testCtx(t)
 	const window = time.Minute
 
-	if d, err := l.Blocked(ctx, "k", 3); err != nil || d != 0 {
-		t.Fatalf("Blocked on a fresh key = %v, %v", d, err)
-	}
-	for i := 1; i <= 3; i++ {
-		if err := l.Record(ctx, "k", window); err != nil {
-			t.Fatal(err)
-		}
-		d, err := l.Blocked(ctx, "k", 3)
+	// Attempts 1..limit pass; the next is blocked for the rest of the window.
+	for i := 1; i <= 4; i++ {
+		d, err := l.Take(ctx, "k", 3, window)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if blocked := d > 0; blocked != (i >= 3) {
-			t.Errorf("after %d events Blocked = %v", i, d)
+		if blocked := d > 0; blocked != (i > 3) {
+			t.Errorf("attempt %d: Take = %v", i, d)
 		}
-		if i == 3 && (d > window || d < window-10*time.Second) {
-			t.Errorf("Blocked = %v; want the rest of a %v window", d, window)
+		if i == 4 && (d > window || d < window-10*time.Second) {
+			t.Errorf("Take = %v; want the rest of a %v window", d, window)
 		}
 	}
-	// The window is fixed: more events do not extend it.
-	if err := l.Record(ctx, "k", 10*window); err != nil {
-		t.Fatal(err)
+	// The window is fixed: later attempts with a longer window do not extend it.
+	if d, _ := l.Take(ctx, "k", 3, 10*window); d > window {
+		t.Errorf("a later attempt extended the window to %v", d)
 	}
-	if d, _ := l.Blocked(ctx, "k", 3); d > window {
-		t.Errorf("a later event extended the window to %v", d)
-	}
-	// Keys are independent; a higher limit is not reached.
-	if d, _ := l.Blocked(ctx, "other", 3); d != 0 {
+	// Keys are independent.
+	if d, _ := l.Take(ctx, "other", 3, window); d != 0 {
 		t.Errorf("another key is blocked: %v", d)
 	}
-	if d, _ := l.Blocked(ctx, "k", 5); d != 0 {
-		t.Errorf("4 events block a limit of 5: %v", d)
+	// Give returns attempts; it never goes below zero.
+	if err := l.Reset(ctx, "g"); err != nil {
+		t.Fatal(err)
 	}
+	for i := 0; i < 3; i++ {
+		if err := l.Give(ctx, "g"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if d, _ := l.Take(ctx, "g", 1, window); d != 0 {
+		t.Errorf("Give on an empty key left credit or debt: Take = %v", d)
+	}
+	if err := l.Give(ctx, "g"); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := l.Take(ctx, "g", 1, window); d != 0 {
+		t.Errorf("an attempt given back still counts: Take = %v", d)
+	}
+	if d, _ := l.Take(ctx, "g", 1, window); d == 0 {
+		t.Error("the second attempt over a limit of 1 was not blocked")
+	}
+	// Reset forgets.
 	if err := l.Reset(ctx, "k"); err != nil {
 		t.Fatal(err)
 	}
-	if d, _ := l.Blocked(ctx, "k", 1); d != 0 {
-		t.Errorf("after Reset Blocked = %v", d)
+	if d, _ := l.Take(ctx, "k", 1, window); d != 0 {
+		t.Errorf("after Reset Take = %v", d)
 	}
 
-	// A window ends on its own.
-	if err := l.Record(ctx, "short", 200*time.Millisecond); err != nil {
-		t.Fatal(err)
+	// A window ends on its own, with millisecond precision.
+	if d, _ := l.Take(ctx, "short", 1, 200*time.Millisecond); d != 0 {
+		t.Fatalf("first attempt blocked: %v", d)
 	}
-	if d, _ := l.Blocked(ctx, "short", 1); d <= 0 || d > 200*time.Millisecond {
-		t.Errorf("Blocked in a short window = %v", d)
+	if d, _ := l.Take(ctx, "short", 1, 200*time.Millisecond); d <= 0 || d > 200*time.Millisecond {
+		t.Errorf("blocked in a short window for %v", d)
 	}
 	time.Sleep(300 * time.Millisecond)
-	if d, _ := l.Blocked(ctx, "short", 1); d != 0 {
-		t.Errorf("Blocked after the window = %v", d)
+	if d, _ := l.Take(ctx, "short", 1, 200*time.Millisecond); d != 0 {
+		t.Errorf("blocked after the window: %v", d)
 	}
 }
 
-// Concurrent events are all counted.
-func TestLimiterConcurrentRecord(t *testing.T) {
+// Parallel attempts cannot slip under the limit: exactly limit of them pass.
+func TestLimiterConcurrentTake(t *testing.T) {
 	c := redistest.New(t)
 	l := redis.Limiter{Client: c}
 	ctx := testCtx(t)
+	const limit, attempts = 5, 40
+	var passed atomic.Int64
 	var wg sync.WaitGroup
-	for i := 0; i < 20; i++ {
+	for i := 0; i < attempts; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := l.Record(ctx, "burst", time.Minute); err != nil {
+			d, err := l.Take(ctx, "burst", limit, time.Minute)
+			if err != nil {
 				t.Error(err)
+				return
+			}
+			if d == 0 {
+				passed.Add(1)
 			}
 		}()
 	}
 	wg.Wait()
-	if d, _ := l.Blocked(ctx, "burst", 20); d <= 0 {
-		t.Error("20 concurrent events do not reach a limit of 20")
-	}
-	if d, _ := l.Blocked(ctx, "burst", 21); d != 0 {
-		t.Error("20 events reach a limit of 21")
+	if passed.Load() != limit {
+		t.Errorf("%d of %d parallel attempts passed a limit of %d", passed.Load(), attempts, limit)
 	}
 }
