@@ -411,3 +411,53 @@ func TestOperationalEndpointsIgnoreCredentials(t *testing.T) {
 		t.Errorf("GET /api/v1/regions with a malformed Authorization = %s; want 401", r)
 	}
 }
+
+// On shutdown (what SIGTERM triggers in `sheber serve`), a request already being served
+// finishes and gets its answer; new connections are refused.
+func TestShutdownLetsInFlightRequestsFinish(t *testing.T) {
+	e := newEnv(t)
+	started := make(chan struct{})
+	e.app.Get("/test/slow", func(c *fiber.Ctx) error {
+		close(started)
+		time.Sleep(time.Second)
+		return c.SendString("finished")
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- e.app.Listener(ln) }()
+	base := "http://" + ln.Addr().String()
+
+	type result struct {
+		status int
+		body   string
+		err    error
+	}
+	got := make(chan result, 1)
+	go func() {
+		resp, err := http.Get(base + "/test/slow")
+		if err != nil {
+			got <- result{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		got <- result{resp.StatusCode, string(b), err}
+	}()
+	<-started
+	if err := e.app.ShutdownWithTimeout(api.ShutdownTimeout); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+	r := <-got
+	if r.err != nil || r.status != 200 || r.body != "finished" {
+		t.Fatalf("in-flight request during shutdown: %d %q %v; want 200 finished", r.status, r.body, r.err)
+	}
+	if err := <-served; err != nil {
+		t.Errorf("serve: %v", err)
+	}
+	if _, err := http.Get(base + "/healthz"); err == nil {
+		t.Error("a new request was served after shutdown")
+	}
+}

@@ -74,8 +74,9 @@ func jsonKind(goKind string) string {
 	}
 }
 
-// pathID parses a positive integer path parameter; anything else names no resource.
-func pathID(c *fiber.Ctx, name string) (int64, error) {
+// PathID parses a positive integer path parameter; anything else names no resource, so
+// it is CodeNotFound. The frontend's pages use it too.
+func PathID(c *fiber.Ctx, name string) (int64, error) {
 	id, err := strconv.ParseInt(c.Params(name), 10, 64)
 	if err != nil || id <= 0 {
 		return 0, &accounts.Error{Code: accounts.CodeNotFound, Message: "not found"}

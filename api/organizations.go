@@ -7,7 +7,7 @@ import (
 )
 
 func (s *Server) organization(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -19,7 +19,7 @@ func (s *Server) organization(c *fiber.Ctx) error {
 }
 
 func (s *Server) members(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -35,7 +35,7 @@ func (s *Server) members(c *fiber.Ctx) error {
 }
 
 func (s *Server) invitations(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ type inviteRequest struct {
 }
 
 func (s *Server) invite(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -74,11 +74,11 @@ func (s *Server) invite(c *fiber.Ctx) error {
 }
 
 func (s *Server) revokeInvitation(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	invID, err := pathID(c, "invitationID")
+	invID, err := PathID(c, "invitationID")
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func (s *Server) revokeInvitation(c *fiber.Ctx) error {
 }
 
 func (s *Server) tokens(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -110,7 +110,7 @@ type issueTokenRequest struct {
 }
 
 func (s *Server) issueToken(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -128,11 +128,11 @@ func (s *Server) issueToken(c *fiber.Ctx) error {
 }
 
 func (s *Server) revokeToken(c *fiber.Ctx) error {
-	id, err := pathID(c, "id")
+	id, err := PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	tokenID, err := pathID(c, "tokenID")
+	tokenID, err := PathID(c, "tokenID")
 	if err != nil {
 		return err
 	}

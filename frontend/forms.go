@@ -2,12 +2,10 @@ package frontend
 
 import (
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/sheber-kz/sheber/accounts"
 	"github.com/sheber-kz/sheber/api"
 )
 
@@ -65,13 +63,4 @@ func safeNext(next, fallback string) string {
 		return fallback
 	}
 	return strings.Clone(next)
-}
-
-// pathID parses a positive integer path parameter; anything else names nothing there is.
-func pathID(c *fiber.Ctx, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Params(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, &accounts.Error{Code: accounts.CodeNotFound, Message: "not found"}
-	}
-	return id, nil
 }

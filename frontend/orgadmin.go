@@ -48,7 +48,7 @@ func (ui *UI) loadOrgAdmin(c *fiber.Ctx, orgID int64) (orgAdminPage, error) {
 }
 
 func (ui *UI) orgAdmin(c *fiber.Ctx) error {
-	orgID, err := pathID(c, "id")
+	orgID, err := api.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ type invitationCreatedPage struct {
 }
 
 func (ui *UI) invite(c *fiber.Ctx) error {
-	orgID, err := pathID(c, "id")
+	orgID, err := api.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -106,11 +106,11 @@ func (ui *UI) invite(c *fiber.Ctx) error {
 }
 
 func (ui *UI) revokeInvitation(c *fiber.Ctx) error {
-	orgID, err := pathID(c, "id")
+	orgID, err := api.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	invID, err := pathID(c, "invID")
+	invID, err := api.PathID(c, "invID")
 	if err != nil {
 		return err
 	}
@@ -128,7 +128,7 @@ type tokenIssuedPage struct {
 }
 
 func (ui *UI) issueToken(c *fiber.Ctx) error {
-	orgID, err := pathID(c, "id")
+	orgID, err := api.PathID(c, "id")
 	if err != nil {
 		return err
 	}
@@ -153,11 +153,11 @@ func (ui *UI) issueToken(c *fiber.Ctx) error {
 }
 
 func (ui *UI) revokeToken(c *fiber.Ctx) error {
-	orgID, err := pathID(c, "id")
+	orgID, err := api.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	tokenID, err := pathID(c, "tokenID")
+	tokenID, err := api.PathID(c, "tokenID")
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -10,6 +12,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/sheber-kz/sheber/accounts"
+	"github.com/sheber-kz/sheber/storage/postgres"
 	"github.com/sheber-kz/sheber/storage/postgres/postgrestest"
 )
 
@@ -73,6 +77,12 @@ func TestBrowserSignInLanguageAndSignOut(t *testing.T) {
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(base+"/login"),
 		chromedp.WaitVisible(chromedp.CSS(`input[name="email"]`)),
+	)
+	if err != nil {
+		t.Fatalf("open the sign-in page: %v", err)
+	}
+	assertLabelled(t, ctx, "/login")
+	err = chromedp.Do(ctx,
 		// Keyboard only: type into the labelled fields and press Enter.
 		chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), "admin@demo.sheber.kz"),
 		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), "sheber-demo\n"),
@@ -117,4 +127,120 @@ func TestBrowserSignInLanguageAndSignOut(t *testing.T) {
 	if !strings.Contains(after, "/login") {
 		t.Errorf("after signing out, /account led to %s; want the sign-in page", after)
 	}
+}
+
+// unlabelledControls lists the form controls of the page that a screen reader could not
+// name: no <label>, no aria-label, no aria-labelledby.
+const unlabelledControls = `Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))
+	.filter(el => el.labels.length === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+	.map(el => el.outerHTML)`
+
+func assertLabelled(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	bad, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](unlabelledControls))
+	if err != nil {
+		t.Fatalf("%s: %v", page, err)
+	}
+	if len(bad) > 0 {
+		t.Errorf("%s has controls without a label:\n%s", page, strings.Join(bad, "\n"))
+	}
+}
+
+// An organization's admin invites a colleague in the admin page; the colleague opens the
+// link, creates an account and lands in the organization.
+func TestBrowserInvitation(t *testing.T) {
+	base := startPortal(t)
+	ctx := newBrowser(t)
+
+	schoolID := demoOrgID(t, "admin@demo.sheber.kz", accounts.KindBuyer)
+	admin := fmt.Sprintf("%s/orgs/%d/admin", base, schoolID)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/login?next="+url.QueryEscape(fmt.Sprintf("/orgs/%d/admin", schoolID))),
+		chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), "admin@demo.sheber.kz"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), "sheber-demo\n"),
+		chromedp.WaitVisible(chromedp.CSS(`#invite-email`)),
+	)
+	if err != nil {
+		t.Fatalf("sign in to the admin page: %v", err)
+	}
+	assertLabelled(t, ctx, admin)
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS(`#invite-email`), "new.teacher@demo.sheber.kz"),
+		chromedp.SetValue(chromedp.CSS(`#invite-role`), "requester"),
+		chromedp.Submit(chromedp.CSS(`#invite-email`)),
+		chromedp.WaitVisible(chromedp.CSS(`#invitation-link`)),
+	)
+	if err != nil {
+		t.Fatalf("invite: %v", err)
+	}
+	link, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`#invitation-link`)))
+	if err != nil || !strings.HasPrefix(link, base+"/invitations/") {
+		t.Fatalf("invitation link %q, %v; want one under %s/invitations/", link, err, base)
+	}
+
+	// The colleague is someone else: sign the admin out first.
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(base+"/account"),
+		chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`#account`)),
+		chromedp.Navigate(link),
+		chromedp.WaitVisible(chromedp.CSS(`#accept-name`)),
+	)
+	if err != nil {
+		t.Fatalf("open the invitation: %v", err)
+	}
+	assertLabelled(t, ctx, "invitation page")
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS(`#accept-name`), "Жанар Т."),
+		chromedp.SendKeys(chromedp.CSS(`#accept-password`), "a-long-password-1"),
+		chromedp.SendKeys(chromedp.CSS(`#accept-password-confirm`), "a-long-password-1"),
+		chromedp.Submit(chromedp.CSS(`#accept-name`)),
+		chromedp.WaitReady(chromedp.CSS(`#account`)),
+	)
+	if err != nil {
+		t.Fatalf("accept: %v", err)
+	}
+	text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`main`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "new.teacher@demo.sheber.kz") || !strings.Contains(text, "Жанар Т.") {
+		t.Errorf("the new member's account page:\n%s", text)
+	}
+	// The link is spent.
+	err = chromedp.Do(ctx, chromedp.Navigate(link), chromedp.WaitReady(chromedp.CSS(`main`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#accept-name').length`)); n != 0 {
+		t.Error("a used invitation still offers to join")
+	}
+}
+
+// demoOrgID returns the id of the demo user's organization of kind, from the database
+// the portal under test uses.
+func demoOrgID(t *testing.T, email string, kind accounts.Kind) int64 {
+	t.Helper()
+	ctx := context.Background()
+	db, err := postgres.Open(ctx, environ("DATABASE_URL"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	store := postgres.NewAccountsStore(db)
+	u, err := store.UserByEmail(ctx, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := store.UserMemberships(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.OrgKind == kind {
+			return m.OrgID
+		}
+	}
+	t.Fatalf("%s belongs to no organization of kind %s", email, kind)
+	return 0
 }
