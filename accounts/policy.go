@@ -150,14 +150,18 @@ func allowed(a Actor, g grant, r Resource) bool {
 	if g.usersOnly && a.UserID == 0 {
 		return false
 	}
-	if g.platformAdmin && a.PlatformAdmin() {
-		return true
-	}
-	if g.platformAudit && a.platformAuditor() {
-		return true
-	}
-	if g.oversight && a.overseesRegion(r.Region) {
-		return true
+	// Grants across organizations (the platform's, oversight's) are a person's: an API
+	// token is scoped to its own organization and never reaches another's resources.
+	if a.TokenID == 0 {
+		if g.platformAdmin && a.PlatformAdmin() {
+			return true
+		}
+		if g.platformAudit && a.platformAuditor() {
+			return true
+		}
+		if g.oversight && a.overseesRegion(r.Region) {
+			return true
+		}
 	}
 	role, member := a.RoleIn(r.OrgID)
 	if !member {

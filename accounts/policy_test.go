@@ -123,6 +123,12 @@ func TestAuthorizeMatrix(t *testing.T) {
 		// decided by a person, never by a machine client.
 		{"token as admin of A", accounts.Actor{TokenID: 60, Memberships: []accounts.Member{membership(0, orgA, accounts.RoleAdmin, accounts.KindBuyer, "karaganda")}},
 			[8]accounts.Code{allow, allow, allow, denied, allow, denied, allow, denied}},
+		// A token of the platform's admin or of an oversight body reaches no other
+		// organization: tokens are scoped to their own.
+		{"token as platform admin", accounts.Actor{TokenID: 63, Memberships: []accounts.Member{membership(0, orgPlatform, accounts.RoleAdmin, accounts.KindPlatform, "")}},
+			[8]accounts.Code{allow, denied, hidden, hidden, hidden, hidden, hidden, hidden}},
+		{"token as inspector of karaganda", accounts.Actor{TokenID: 64, Memberships: []accounts.Member{membership(0, orgKaraganda, accounts.RoleInspector, accounts.KindOversight, "karaganda")}},
+			[8]accounts.Code{allow, denied, hidden, hidden, hidden, hidden, hidden, hidden}},
 		{"token as requester of A", accounts.Actor{TokenID: 61, Memberships: []accounts.Member{membership(0, orgA, accounts.RoleRequester, accounts.KindBuyer, "karaganda")}}, nonAdmin},
 		{"token as admin of B", accounts.Actor{TokenID: 62, Memberships: []accounts.Member{membership(0, orgB, accounts.RoleAdmin, accounts.KindBuyer, "karaganda")}},
 			[8]accounts.Code{allow, denied, hidden, hidden, hidden, hidden, hidden, hidden}},

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -127,7 +128,7 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (Session, error) {
 	// Every attempt is counted before the password is checked; a success gives its attempt
 	// back (an address shared by a whole school is not punished for its users' sign-ins)
 	// and clears the account's count.
-	accountKey, ipKey := "login:account:"+hashHex(email), "login:ip:"+in.IP
+	accountKey, ipKey := "login:account:"+hashHex(email), "login:ip:"+addressKey(in.IP)
 	for _, k := range []struct {
 		key   string
 		limit int
@@ -145,14 +146,16 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (Session, error) {
 	var ok bool
 	switch {
 	case errors.Is(err, ErrNotFound):
-		_, _ = s.Hasher.Verify(in.Password, s.dummy())
+		_, _ = s.Hasher.Verify(truncate(in.Password, MaxPasswordLength), s.dummy())
 	case err != nil:
 		return Session{}, err
+	case len(in.Password) > MaxPasswordLength:
+		// Never a valid password, but hash it all the same: answering faster here than for
+		// an unknown e-mail would tell which accounts exist.
+		_, _ = s.Hasher.Verify(truncate(in.Password, MaxPasswordLength), s.dummy())
 	default:
-		if len(in.Password) <= MaxPasswordLength {
-			if ok, err = s.Hasher.Verify(in.Password, user.PasswordHash); err != nil {
-				return Session{}, Internal(err)
-			}
+		if ok, err = s.Hasher.Verify(in.Password, user.PasswordHash); err != nil {
+			return Session{}, Internal(err)
 		}
 	}
 	if !ok {
@@ -170,6 +173,25 @@ func (s *Service) Login(ctx context.Context, in LoginInput) (Session, error) {
 		}
 	}
 	return s.startSession(ctx, user.ID, in.IP, in.UserAgent)
+}
+
+// addressKey is what sign-in throttling counts an address under: an IPv4 address itself,
+// an IPv6 address by its /64, the smallest block a subscriber is given, so that one
+// subscriber cannot take a fresh address for every attempt.
+func addressKey(ip string) string {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	addr = addr.Unmap()
+	if addr.Is4() {
+		return addr.String()
+	}
+	prefix, err := addr.Prefix(64)
+	if err != nil {
+		return ip
+	}
+	return prefix.String()
 }
 
 func (s *Service) startSession(ctx context.Context, userID int64, ip, userAgent string) (Session, error) {
@@ -310,12 +332,14 @@ type InviteInput struct {
 	Role  Role
 }
 
-// Invite creates an invitation and queues the e-mail carrying its link. It returns the
-// invitation and its secret, which is shown once to the inviter and never stored.
-func (s *Service) Invite(ctx context.Context, a Actor, in InviteInput) (Invitation, string, error) {
+// Invite creates an invitation and queues the e-mail carrying its link. The link goes
+// only to the invited address, never to the inviter: whoever opens it proves they read that
+// mailbox, so nobody can open an account in someone else's name. Its secret is stored only
+// as a hash.
+func (s *Service) Invite(ctx context.Context, a Actor, in InviteInput) (Invitation, error) {
 	org, err := s.authorizeIn(ctx, a, ActionManage, ResourceInvitations, in.OrgID)
 	if err != nil {
-		return Invitation{}, "", err
+		return Invitation{}, err
 	}
 	v := Validation{}
 	email, err := NormalizeEmail(in.Email)
@@ -326,7 +350,7 @@ func (s *Service) Invite(ctx context.Context, a Actor, in InviteInput) (Invitati
 		v.Add("role", fmt.Sprintf("not a role in an organization of kind %s", org.Kind))
 	}
 	if err := v.Err(); err != nil {
-		return Invitation{}, "", err
+		return Invitation{}, err
 	}
 	secret := randomSecret(24)
 	now := s.now()
@@ -351,9 +375,9 @@ func (s *Service) Invite(ctx context.Context, a Actor, in InviteInput) (Invitati
 		return tx.EnqueueEmail(ctx, invitationEmail(inv, org, s.PublicURL, secret))
 	})
 	if err != nil {
-		return Invitation{}, "", err
+		return Invitation{}, err
 	}
-	return inv, secret, nil
+	return inv, nil
 }
 
 // InvitationLink is the page where an invitation with secret is accepted.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sheber-kz/sheber/accounts"
+	"github.com/sheber-kz/sheber/storage/postgres/postgrestest"
 	"github.com/sheber-kz/sheber/storage/redis"
 )
 
@@ -366,11 +367,8 @@ func TestInvitationsEndToEnd(t *testing.T) {
 	}
 	for _, tt := range refusals {
 		t.Run(tt.name, func(t *testing.T) {
-			_, secret, err := e.svc.Invite(ctx, tt.actor, tt.in)
+			_, err := e.svc.Invite(ctx, tt.actor, tt.in)
 			wantCode(t, err, tt.code)
-			if secret != "" {
-				t.Error("a refused invitation returned a secret")
-			}
 			var de *accounts.Error
 			if tt.field != "" && (!errors.As(err, &de) || de.Fields[tt.field] == "") {
 				t.Errorf("error %v does not name field %s", err, tt.field)
@@ -382,10 +380,12 @@ func TestInvitationsEndToEnd(t *testing.T) {
 	}
 
 	// A new person.
-	inv, secret, err := e.svc.Invite(ctx, asAdmin, accounts.InviteInput{OrgID: org.ID, Email: " New@School.kz ", Role: accounts.RoleApprover})
+	inv, err := e.svc.Invite(ctx, asAdmin, accounts.InviteInput{OrgID: org.ID, Email: " New@School.kz ", Role: accounts.RoleApprover})
 	if err != nil {
 		t.Fatalf("Invite: %v", err)
 	}
+	// The link reaches only the invited mailbox: it is read from the queued e-mail.
+	_, secret := postgrestest.InvitationLink(t, e.db, "new@school.kz")
 	if secret == "" || inv.Email != "new@school.kz" || inv.InvitedBy != admin.ID || inv.TokenHash == secret || inv.TokenHash != accounts.HashSecret(secret) {
 		t.Errorf("invitation = %+v, secret %q", inv, secret)
 	}
@@ -399,7 +399,7 @@ func TestInvitationsEndToEnd(t *testing.T) {
 	if !strings.Contains(body, accounts.InvitationLink(testPublicURL, secret)) {
 		t.Errorf("e-mail body lacks the link %s:\n%s", accounts.InvitationLink(testPublicURL, secret), body)
 	}
-	_, _, err = e.svc.Invite(ctx, asAdmin, accounts.InviteInput{OrgID: org.ID, Email: "new@school.kz", Role: accounts.RoleRequester})
+	_, err = e.svc.Invite(ctx, asAdmin, accounts.InviteInput{OrgID: org.ID, Email: "new@school.kz", Role: accounts.RoleRequester})
 	wantCode(t, err, accounts.CodeConflict)
 
 	list, err := e.svc.Invitations(ctx, asAdmin, org.ID)
@@ -442,10 +442,10 @@ func TestInvitationsEndToEnd(t *testing.T) {
 	wantCode(t, err, accounts.CodeNotFound)
 
 	// Someone who already has an account must be signed in to it.
-	_, secret2, err := e.svc.Invite(ctx, asAdmin, accounts.InviteInput{OrgID: org.ID, Email: existing.Email, Role: accounts.RoleAccountant})
-	if err != nil {
+	if _, err := e.svc.Invite(ctx, asAdmin, accounts.InviteInput{OrgID: org.ID, Email: existing.Email, Role: accounts.RoleAccountant}); err != nil {
 		t.Fatal(err)
 	}
+	_, secret2 := postgrestest.InvitationLink(t, e.db, existing.Email)
 	_, err = e.svc.AcceptInvitation(ctx, accounts.Actor{}, accounts.AcceptInput{Secret: secret2, Name: "Impostor", Password: "a long enough password"})
 	wantCode(t, err, accounts.CodeUnauthenticated)
 	_, err = e.svc.AcceptInvitation(ctx, e.actor(t, clerk), accounts.AcceptInput{Secret: secret2})
@@ -462,10 +462,11 @@ func TestInvitationsEndToEnd(t *testing.T) {
 	}
 
 	// Revocation.
-	inv3, secret3, err := e.svc.Invite(ctx, asAdmin, accounts.InviteInput{OrgID: org.ID, Email: "revoked@school.kz", Role: accounts.RoleRequester})
+	inv3, err := e.svc.Invite(ctx, asAdmin, accounts.InviteInput{OrgID: org.ID, Email: "revoked@school.kz", Role: accounts.RoleRequester})
 	if err != nil {
 		t.Fatal(err)
 	}
+	_, secret3 := postgrestest.InvitationLink(t, e.db, "revoked@school.kz")
 	wantCode(t, e.svc.RevokeInvitation(ctx, e.actor(t, outsider), org.ID, inv3.ID), accounts.CodeNotFound)
 	wantCode(t, e.svc.RevokeInvitation(ctx, e.actor(t, outsider), otherOrg.ID, inv3.ID), accounts.CodeNotFound)
 	if err := e.svc.RevokeInvitation(ctx, asAdmin, org.ID, inv3.ID); err != nil {
@@ -491,10 +492,10 @@ func TestInvitationExpiry(t *testing.T) {
 	clock := start
 	e.svc.Now = func() time.Time { return clock }
 
-	_, secret, err := e.svc.Invite(ctx, e.actor(t, admin), accounts.InviteInput{OrgID: org.ID, Email: "slow@school.kz", Role: accounts.RoleRequester})
-	if err != nil {
+	if _, err := e.svc.Invite(ctx, e.actor(t, admin), accounts.InviteInput{OrgID: org.ID, Email: "slow@school.kz", Role: accounts.RoleRequester}); err != nil {
 		t.Fatal(err)
 	}
+	_, secret := postgrestest.InvitationLink(t, e.db, "slow@school.kz")
 	clock = start.Add(accounts.InvitationTTL - time.Microsecond)
 	if _, _, err := e.svc.PendingInvitation(ctx, secret); err != nil {
 		t.Fatalf("PendingInvitation just before expiry: %v", err)
@@ -506,10 +507,10 @@ func TestInvitationExpiry(t *testing.T) {
 	if list, err := e.svc.Invitations(ctx, e.actor(t, admin), org.ID); err != nil || len(list) != 0 {
 		t.Errorf("Invitations at expiry = %+v, %v; want none", list, err)
 	}
-	_, err = e.svc.AcceptInvitation(ctx, accounts.Actor{}, accounts.AcceptInput{Secret: secret, Name: "Slow", Password: "a long enough password"})
+	_, err := e.svc.AcceptInvitation(ctx, accounts.Actor{}, accounts.AcceptInput{Secret: secret, Name: "Slow", Password: "a long enough password"})
 	wantCode(t, err, accounts.CodeNotFound)
 	// An expired invitation does not block inviting the person again.
-	if _, _, err := e.svc.Invite(ctx, e.actor(t, admin), accounts.InviteInput{OrgID: org.ID, Email: "slow@school.kz", Role: accounts.RoleRequester}); err != nil {
+	if _, err := e.svc.Invite(ctx, e.actor(t, admin), accounts.InviteInput{OrgID: org.ID, Email: "slow@school.kz", Role: accounts.RoleRequester}); err != nil {
 		t.Errorf("Invite after expiry: %v", err)
 	}
 }
@@ -521,10 +522,10 @@ func TestAcceptInvitationConcurrently(t *testing.T) {
 	org := e.org(t, accounts.KindBuyer, "karaganda")
 	admin := e.user(t, "admin@school.kz", password)
 	e.member(t, admin, org, accounts.RoleAdmin)
-	_, secret, err := e.svc.Invite(ctx, e.actor(t, admin), accounts.InviteInput{OrgID: org.ID, Email: "race@school.kz", Role: accounts.RoleRequester})
-	if err != nil {
+	if _, err := e.svc.Invite(ctx, e.actor(t, admin), accounts.InviteInput{OrgID: org.ID, Email: "race@school.kz", Role: accounts.RoleRequester}); err != nil {
 		t.Fatal(err)
 	}
+	_, secret := postgrestest.InvitationLink(t, e.db, "race@school.kz")
 	const n = 10
 	errs := make([]error, n)
 	var wg sync.WaitGroup
@@ -843,5 +844,52 @@ func TestLoginThrottleHoldsUnderParallelGuesses(t *testing.T) {
 	}
 	if limited.Load() != guesses-accounts.LoginFailuresPerAccount {
 		t.Errorf("%d guesses were rate limited; want %d", limited.Load(), guesses-accounts.LoginFailuresPerAccount)
+	}
+}
+
+// An IPv6 subscriber gets a whole /64: its addresses count as one for throttling, while
+// other /64s and IPv4 addresses are counted apart.
+func TestLoginThrottlesIPv6ByPrefix(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for i := 0; i < accounts.LoginFailuresPerIP; i++ {
+		_, err := login(e, fmt.Sprintf("nobody%d@school.kz", i), "wrong password", fmt.Sprintf("2001:db8:1:2::%x", i+1))
+		wantCode(t, err, accounts.CodeUnauthenticated)
+	}
+	_, err := login(e, "another@school.kz", "wrong password", "2001:db8:1:2:ffff::1")
+	wantCode(t, err, accounts.CodeRateLimited)
+	_, err = login(e, "another@school.kz", "wrong password", "2001:db8:1:3::1")
+	wantCode(t, err, accounts.CodeUnauthenticated)
+	// An IPv4 address written as IPv6 is the IPv4 address.
+	for i := 0; i < accounts.LoginFailuresPerIP; i++ {
+		_, _ = login(e, fmt.Sprintf("v4-%d@school.kz", i), "wrong password", "192.0.2.7")
+	}
+	_, err = login(e, "v4-last@school.kz", "wrong password", "::ffff:192.0.2.7")
+	wantCode(t, err, accounts.CodeRateLimited)
+}
+
+// Every sign-in costs one password hash, whether the account exists or the password is
+// too long to be one: answering faster would tell which e-mails have accounts.
+func TestLoginHashesOnceWhateverTheCase(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.user(t, "known@school.kz", password)
+	counter := &countingHasher{PasswordHasher: e.hasher}
+	e.svc.Hasher = counter
+	long := strings.Repeat("x", accounts.MaxPasswordLength+1)
+	for _, tt := range []struct{ email, pw string }{
+		{"known@school.kz", "wrong password"},
+		{"known@school.kz", long},
+		{"unknown@school.kz", "wrong password"},
+		{"unknown@school.kz", long},
+	} {
+		before := counter.verified.Load()
+		_, err := login(e, tt.email, tt.pw, "10.7.0.1")
+		if !errors.Is(err, accounts.ErrBadCredentials) {
+			t.Errorf("%s with a %d-byte password: %v", tt.email, len(tt.pw), err)
+		}
+		if n := counter.verified.Load() - before; n != 1 {
+			t.Errorf("%s with a %d-byte password: %d hash verifications; want 1", tt.email, len(tt.pw), n)
+		}
 	}
 }

@@ -86,6 +86,13 @@ func NewApp(s *Server) *fiber.App {
 	}
 	app := fiber.New(cfg)
 	app.Use(RequestContext(RequestTimeout), s.Observe, Recover, SecurityHeaders)
+	if s.SecureCookies {
+		// Served over TLS: browsers must never come back over plain HTTP.
+		app.Use(func(c *fiber.Ctx) error {
+			c.Set(fiber.HeaderStrictTransportSecurity, "max-age=31536000; includeSubDomains")
+			return c.Next()
+		})
+	}
 
 	// Operational endpoints come before authentication: probes and scrapers send no
 	// credentials, and a malformed Authorization header must not fail a health check.

@@ -89,8 +89,6 @@ type invitationDTO struct {
 	Role      string    `json:"role"`
 	CreatedAt time.Time `json:"created_at"`
 	ExpiresAt time.Time `json:"expires_at"`
-	// Link is present only in the response that created the invitation.
-	Link string `json:"link,omitempty"`
 }
 
 func newInvitation(inv accounts.Invitation) invitationDTO {

@@ -98,11 +98,12 @@ func (s *Server) Observe(c *fiber.Ctx) error {
 	route := c.Route().Path
 	elapsed := time.Since(start)
 	if s.Metrics != nil {
-		s.Metrics.observe(c.Method(), route, status, elapsed)
+		// Clone: Fiber reuses the buffer behind c.Method(), and a label outlives the request.
+		s.Metrics.observe(strings.Clone(c.Method()), route, status, elapsed)
 	}
 	if s.Logger != nil {
 		s.Logger.LogAttrs(c.UserContext(), slog.LevelInfo, "request",
-			slog.String("request_id", id), slog.String("method", c.Method()), slog.String("path", c.Path()),
+			slog.String("request_id", id), slog.String("method", c.Method()), slog.String("path", loggedPath(c, route)),
 			slog.String("route", route), slog.Int("status", status), slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 			slog.Int("bytes", len(c.Response().Body())))
 	}
@@ -119,6 +120,15 @@ func Recover(c *fiber.Ctx) (err error) {
 		}
 	}()
 	return c.Next()
+}
+
+// loggedPath is the request path as logged: a path carrying a secret (an invitation link,
+// /invitations/:token) is logged as its route pattern, so that logs hold no secret.
+func loggedPath(c *fiber.Ctx, route string) string {
+	if strings.Contains(route, ":token") {
+		return route
+	}
+	return c.Path()
 }
 
 // contentSecurityPolicy allows only the portal's own scripts, styles and images.
@@ -194,6 +204,10 @@ func (s *Server) trustedProxy(ip net.IP) bool {
 // or the session cookie) to an actor stored for the handlers. A bad token is refused at
 // once; a stale session cookie is cleared and the request goes on as the public.
 func (s *Server) Authenticate(c *fiber.Ctx) error {
+	if isStaticPath(c.Path()) {
+		// Assets are the same for everyone: no session lookup for each of them.
+		return c.Next()
+	}
 	if auth := c.Get(fiber.HeaderAuthorization); auth != "" {
 		scheme, token, _ := strings.Cut(auth, " ")
 		if !strings.EqualFold(scheme, "Bearer") || token == "" {
@@ -220,6 +234,11 @@ func (s *Server) Authenticate(c *fiber.Ctx) error {
 	}
 	return c.Next()
 }
+
+// StaticPrefix is where the frontend serves its assets; they need no authentication.
+const StaticPrefix = "/static/"
+
+func isStaticPath(path string) bool { return strings.HasPrefix(path, StaticPrefix) }
 
 // ActorOf returns the request's actor; the zero Actor is the public.
 func ActorOf(c *fiber.Ctx) accounts.Actor {

@@ -64,13 +64,11 @@ func (s *Server) invite(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	inv, secret, err := s.Accounts.Invite(c.UserContext(), ActorOf(c), accounts.InviteInput{OrgID: id, Email: req.Email, Role: accounts.Role(req.Role)})
+	inv, err := s.Accounts.Invite(c.UserContext(), ActorOf(c), accounts.InviteInput{OrgID: id, Email: req.Email, Role: accounts.Role(req.Role)})
 	if err != nil {
 		return err
 	}
-	dto := newInvitation(inv)
-	dto.Link = accounts.InvitationLink(s.Accounts.PublicURL, secret)
-	return c.Status(fiber.StatusCreated).JSON(dto)
+	return c.Status(fiber.StatusCreated).JSON(newInvitation(inv))
 }
 
 func (s *Server) revokeInvitation(c *fiber.Ctx) error {

@@ -60,7 +60,7 @@ func New(srv *api.Server) (*UI, error) {
 // Register adds the pages and /static/* to app, which api.NewApp has already given the
 // global middleware (request context, authentication, CSRF checks) and the API routes.
 func (ui *UI) Register(app *fiber.App) {
-	app.Get("/static/*", ui.staticAsset)
+	app.Get(api.StaticPrefix+"*", ui.staticAsset)
 	app.Post("/lang", ui.switchLanguage)
 
 	app.Get("/", ui.home)

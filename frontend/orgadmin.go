@@ -72,11 +72,10 @@ func (ui *UI) renderOrgAdminForm(c *fiber.Ctx, orgID int64, status int, fill fun
 	return ui.render(c, status, pageOrgAdmin, v)
 }
 
-// invitationCreatedPage shows a new invitation's link, the one time it can be seen.
+// invitationCreatedPage confirms a new invitation; its link went to the invited mailbox.
 type invitationCreatedPage struct {
 	Org        accounts.Organization
 	Invitation accounts.Invitation
-	Link       string
 }
 
 func (ui *UI) invite(c *fiber.Ctx) error {
@@ -86,7 +85,7 @@ func (ui *UI) invite(c *fiber.Ctx) error {
 	}
 	email, role := formValue(c, "email"), formValue(c, "role")
 	ctx, actor := c.UserContext(), api.ActorOf(c)
-	inv, secret, err := ui.srv.Accounts.Invite(ctx, actor, accounts.InviteInput{OrgID: orgID, Email: email, Role: accounts.Role(role)})
+	inv, err := ui.srv.Accounts.Invite(ctx, actor, accounts.InviteInput{OrgID: orgID, Email: email, Role: accounts.Role(role)})
 	if status, fields, ok := formProblem(err); ok {
 		return ui.renderOrgAdminForm(c, orgID, status, func(p *orgAdminPage) {
 			p.Invite = form{Values: map[string]string{"email": email, "role": role}, Errors: fields}
@@ -99,7 +98,7 @@ func (ui *UI) invite(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page := invitationCreatedPage{Org: org, Invitation: inv, Link: accounts.InvitationLink(ui.srv.Accounts.PublicURL, secret)}
+	page := invitationCreatedPage{Org: org, Invitation: inv}
 	v := ui.newView(c, page)
 	v.Here = adminPath(orgID)
 	return ui.render(c, fiber.StatusCreated, pageInvitationCreated, v)

@@ -51,7 +51,7 @@ func samplePages() map[string][]any {
 		pageLogin:             {loginPage{Next: "/account"}, loginPage{Next: "/account", Failed: true, Form: form{Values: map[string]string{"email": "a@b.kz"}}}, loginPage{Form: bad}},
 		pageAccount:           {accountPage{User: accounts.User{Name: "Айгерім", Email: "a@b.kz"}, Memberships: []accounts.Member{member(accounts.RoleAdmin)}}, accountPage{}},
 		pageOrgAdmin:          {admin, adminWithErrors, orgAdminPage{Org: org, Roles: accounts.RolesFor(org.Kind)}},
-		pageInvitationCreated: {invitationCreatedPage{Org: org, Invitation: inv, Link: "http://localhost/invitations/abc234"}},
+		pageInvitationCreated: {invitationCreatedPage{Org: org, Invitation: inv}},
 		pageTokenIssued:       {tokenIssuedPage{Org: org, Token: tokens[0], Secret: "shb_abcdefghijklmnop"}},
 		pageInvitation: {invitation,
 			func() any { p := invitation; p.Form = bad; p.NeedsSignIn = true; return p }(),

@@ -27,11 +27,32 @@ type Params struct {
 // Recommended follows OWASP's Argon2id guidance (19 MiB, 2 iterations, 1 lane).
 var Recommended = Params{MemoryKiB: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
-// Hasher hashes new passwords with its Params and verifies hashes made with any params.
-type Hasher struct{ Params Params }
+// MaxConcurrentHashes bounds the hashes computed at once by a Hasher made with New: each
+// takes Params.MemoryKiB of memory (19 MiB), so a burst of sign-ins must queue rather than
+// exhaust memory. Waiting is bounded by the request's deadline upstream.
+const MaxConcurrentHashes = 4
 
-// New returns a Hasher with the recommended parameters.
-func New() *Hasher { return &Hasher{Params: Recommended} }
+// Hasher hashes new passwords with its Params and verifies hashes made with any params.
+type Hasher struct {
+	Params Params
+	// slots limits concurrent hashing; nil means no limit.
+	slots chan struct{}
+}
+
+// New returns a Hasher with the recommended parameters, computing at most
+// MaxConcurrentHashes hashes at once.
+func New() *Hasher {
+	return &Hasher{Params: Recommended, slots: make(chan struct{}, MaxConcurrentHashes)}
+}
+
+// key computes an Argon2id key, waiting for a free slot first.
+func (h *Hasher) key(password, salt []byte, p Params, keyLen uint32) []byte {
+	if h.slots != nil {
+		h.slots <- struct{}{}
+		defer func() { <-h.slots }()
+	}
+	return argon2.IDKey(password, salt, p.Iterations, p.MemoryKiB, p.Parallelism, keyLen)
+}
 
 var b64 = base64.RawStdEncoding
 
@@ -42,7 +63,7 @@ func (h *Hasher) Hash(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("argon2id: salt: %w", err)
 	}
-	key := argon2.IDKey([]byte(password), salt, p.Iterations, p.MemoryKiB, p.Parallelism, p.KeyLength)
+	key := h.key([]byte(password), salt, p, p.KeyLength)
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.MemoryKiB, p.Iterations, p.Parallelism,
 		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
@@ -78,6 +99,6 @@ func (h *Hasher) Verify(password, encoded string) (bool, error) {
 	if err != nil || len(want) == 0 || len(want) > 128 {
 		return false, errMalformed
 	}
-	got := argon2.IDKey([]byte(password), salt, p.Iterations, p.MemoryKiB, p.Parallelism, uint32(len(want)))
+	got := h.key([]byte(password), salt, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }

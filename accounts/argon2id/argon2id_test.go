@@ -1,6 +1,9 @@
 package argon2id
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestHashVerify(t *testing.T) {
 	h := New()
@@ -54,4 +57,32 @@ func FuzzVerify(f *testing.F) {
 		}
 		_, _ = h.Verify(password, encoded)
 	})
+}
+
+// A Hasher from New computes at most MaxConcurrentHashes hashes at once: with every slot
+// taken, hashing waits until one is free.
+func TestHashWaitsForAFreeSlot(t *testing.T) {
+	h := New()
+	h.Params = Params{MemoryKiB: 64, Iterations: 1, Parallelism: 1, SaltLength: 8, KeyLength: 16}
+	for i := 0; i < MaxConcurrentHashes; i++ {
+		h.slots <- struct{}{} // MaxConcurrentHashes hashes in progress
+	}
+	done := make(chan struct{})
+	go func() {
+		if _, err := h.Hash("pw"); err != nil {
+			t.Error(err)
+		}
+		close(done)
+	}()
+	select {
+	case <-done:
+		t.Fatal("a hash ran while every slot was taken")
+	case <-time.After(100 * time.Millisecond):
+	}
+	<-h.slots // one hash finishes
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the hash did not run when a slot came free")
+	}
 }

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"strings"
@@ -116,17 +118,45 @@ func loadConfig(getenv func(string) string, need ...string) (config, error) {
 	if c.Env == "production" && strings.Contains(c.SessionSecret, "dev-only") {
 		return c, configError{"SESSION_SECRET", "is the development value; set a secret of your own in production"}
 	}
+	for _, p := range c.TrustedProxies {
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			return c, configError{"TRUSTED_PROXIES", fmt.Sprintf("has %q, which is neither an IP address nor a CIDR range", p)}
+		}
+	}
+	if _, err := mail.ParseAddress(c.SMTPFrom); err != nil {
+		return c, configError{"SMTP_FROM", "is not an e-mail address such as Sheber <no-reply@sheber.kz>"}
+	}
 	if c.PublicURL == "" {
+		if c.Env == "production" && contains(need, "HTTP_ADDR") {
+			// Links in e-mails must point where users reach the portal, not where it listens.
+			return c, configError{"PUBLIC_URL", "is required in production"}
+		}
 		c.PublicURL = "http://" + c.HTTPAddr
 	}
 	return c, nil
+}
+
+// secureCookies reports whether the portal is reached over TLS, so cookies must be Secure.
+func (c config) secureCookies() bool {
+	u, err := url.Parse(c.PublicURL)
+	return err == nil && strings.EqualFold(u.Scheme, "https")
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 func urlWithScheme(schemes ...string) func(string) error {
 	return func(v string) error {
 		u, err := url.Parse(v)
 		if err != nil {
-			return fmt.Errorf("is not a URL: %v", err)
+			// Not the parser's message: it repeats the value, password included.
+			return errors.New("is not a valid URL")
 		}
 		for _, s := range schemes {
 			if u.Scheme == s {

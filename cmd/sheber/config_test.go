@@ -29,7 +29,7 @@ func TestLoadConfig(t *testing.T) {
 		{"missing secret", map[string]string{"SESSION_SECRET": ""}, "config: SESSION_SECRET is required"},
 		{"database scheme", map[string]string{"DATABASE_URL": "mysql://x/y"}, "config: DATABASE_URL must start with postgres://"},
 		{"redis not a url", map[string]string{"REDIS_URL": "localhost:6379"}, "config: REDIS_URL must start with redis://"},
-		{"redis unparsable", map[string]string{"REDIS_URL": "127.0.0.1:6379"}, "config: REDIS_URL is not a URL"},
+		{"redis unparsable", map[string]string{"REDIS_URL": "127.0.0.1:6379"}, "config: REDIS_URL is not a valid URL"},
 		{"s3 no host", map[string]string{"S3_ENDPOINT": "http://"}, "config: S3_ENDPOINT has no host"},
 		{"bad addr", map[string]string{"HTTP_ADDR": "8080"}, "config: HTTP_ADDR must be host:port"},
 		{"short secret", map[string]string{"SESSION_SECRET": "short"}, "config: SESSION_SECRET must be at least 32"},
@@ -39,6 +39,10 @@ func TestLoadConfig(t *testing.T) {
 		{"bad smtp", map[string]string{"SMTP_URL": "http://127.0.0.1:25"}, "config: SMTP_URL must start with smtp://"},
 		{"bad meili", map[string]string{"MEILI_URL": "meili:7700"}, "config: MEILI_URL must start with http://"},
 		{"bad log level", map[string]string{"LOG_LEVEL": "loud"}, "config: LOG_LEVEL is \"loud\""},
+		{"bad proxy", map[string]string{"TRUSTED_PROXIES": "10.0.0.1, proxy.local"}, "config: TRUSTED_PROXIES has \"proxy.local\""},
+		{"good proxies", map[string]string{"TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/16, ::1"}, ""},
+		{"bad sender", map[string]string{"SMTP_FROM": "Sheber"}, "config: SMTP_FROM is not an e-mail address"},
+		{"production needs public url", map[string]string{"SHEBER_ENV": "production"}, "config: PUBLIC_URL is required in production"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -67,10 +71,24 @@ func TestLoadConfig(t *testing.T) {
 }
 
 func TestLoadConfigHidesPasswords(t *testing.T) {
-	env := validEnv()
-	env["DATABASE_URL"] = "postgres://sheber:topsecret@/db"
-	_, err := loadConfig(func(k string) string { return env[k] }, requiredEnv...)
-	if err == nil || strings.Contains(err.Error(), "topsecret") {
-		t.Fatalf("error = %v; want an error without the password", err)
+	for _, u := range []string{
+		"postgres://sheber:topsecret@/db",       // no host
+		"postgres://sheber:topsecret%zz@h:1/db", // unparsable: the parser's message repeats the URL
+		"mysql://sheber:topsecret@h:1/db",       // wrong scheme
+	} {
+		env := validEnv()
+		env["DATABASE_URL"] = u
+		_, err := loadConfig(func(k string) string { return env[k] }, requiredEnv...)
+		if err == nil || strings.Contains(err.Error(), "topsecret") {
+			t.Errorf("DATABASE_URL %s: error = %v; want an error without the password", u, err)
+		}
+	}
+}
+
+func TestSecureCookies(t *testing.T) {
+	for url, want := range map[string]bool{"https://sheber.kz": true, "HTTPS://sheber.kz": true, "http://localhost:8080": false} {
+		if got := (config{PublicURL: url}).secureCookies(); got != want {
+			t.Errorf("secureCookies(%s) = %v", url, got)
+		}
 	}
 }

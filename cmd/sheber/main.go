@@ -143,7 +143,7 @@ func serve(ctx context.Context) error {
 		checks = append(checks, api.Check{Name: "meilisearch", Ping: engine.Ping, Optional: true})
 	}
 	srv := &api.Server{
-		Accounts: svc, Secret: []byte(cfg.SessionSecret), SecureCookies: len(cfg.PublicURL) > 8 && cfg.PublicURL[:8] == "https://",
+		Accounts: svc, Secret: []byte(cfg.SessionSecret), SecureCookies: cfg.secureCookies(),
 		Logger: logger, Metrics: metrics, Checks: checks, TrustedProxies: cfg.TrustedProxies,
 	}
 	ui, err := frontend.New(srv)

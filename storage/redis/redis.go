@@ -163,25 +163,22 @@ func (s *Sessions) DeleteSession(ctx context.Context, id string) error {
 	return err
 }
 
+// deleteUserSessionsScript: KEYS[1] the user's set of session keys. Deletes every session
+// in it and the set, in one step, so that a session started meanwhile is not missed, and
+// returns how many sessions were still alive.
+var deleteUserSessionsScript = goredis.NewScript(`
+local keys = redis.call('SMEMBERS', KEYS[1])
+local alive = 0
+for _, k in ipairs(keys) do
+	alive = alive + redis.call('DEL', k)
+end
+redis.call('DEL', KEYS[1])
+return alive`)
+
 // DeleteUserSessions implements accounts.SessionStore.
 func (s *Sessions) DeleteUserSessions(ctx context.Context, userID int64) (int, error) {
-	uk := s.userKey(userID)
-	keys, err := s.rdb.SMembers(ctx, uk).Result()
-	if err != nil {
-		return 0, err
-	}
-	if len(keys) == 0 {
-		return 0, nil
-	}
-	// Count only the sessions still alive; the set may hold keys that already expired.
-	n, err := s.rdb.Exists(ctx, keys...).Result()
-	if err != nil {
-		return 0, err
-	}
-	if err := s.rdb.Del(ctx, append(keys, uk)...).Err(); err != nil {
-		return 0, err
-	}
-	return int(n), nil
+	n, err := deleteUserSessionsScript.Run(ctx, s.rdb, []string{s.userKey(userID)}).Int()
+	return n, err
 }
 
 // Limiter implements accounts.Limiter with fixed windows: an atomic script increments the

@@ -7,6 +7,7 @@ package smtp
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"mime"
 	"net"
@@ -32,10 +33,10 @@ type Mailer struct {
 func New(smtpURL, from string) (*Mailer, error) {
 	u, err := url.Parse(smtpURL)
 	if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
-		return nil, fmt.Errorf("smtp: %q is not smtp://host:port", smtpURL)
+		return nil, errors.New("smtp: SMTP_URL is not smtp://host:port or smtps://host:port")
 	}
 	if _, err := mail.ParseAddress(from); err != nil {
-		return nil, fmt.Errorf("smtp: sender %q: %w", from, err)
+		return nil, fmt.Errorf("smtp: SMTP_FROM %q: %w", from, err)
 	}
 	return &Mailer{url: u, from: from}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
+	"regexp"
 	"testing"
 	"time"
 
@@ -87,4 +88,23 @@ func New(t testing.TB) *postgres.DB {
 		t.Fatalf("postgrestest: migrate: %v", err)
 	}
 	return db
+}
+
+// invitationLinkPattern finds an invitation link in an e-mail's text.
+var invitationLinkPattern = regexp.MustCompile(`https?://\S+/invitations/([a-z0-9]+)`)
+
+// InvitationLink returns the invitation link in the newest e-mail queued for to, and the
+// secret it carries: the link reaches only the invited mailbox, so tests read it there.
+func InvitationLink(t testing.TB, db *postgres.DB, to string) (link, secret string) {
+	t.Helper()
+	var body string
+	const q = `SELECT body FROM email_outbox WHERE recipient = $1 ORDER BY id DESC LIMIT 1`
+	if err := db.GetContext(context.Background(), &body, q, to); err != nil {
+		t.Fatalf("postgrestest: no e-mail queued for %s: %v", to, err)
+	}
+	m := invitationLinkPattern.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("postgrestest: the e-mail to %s has no invitation link:\n%s", to, body)
+	}
+	return m[0], m[1]
 }
