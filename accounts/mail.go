@@ -13,6 +13,9 @@ const (
 	EmailMaxAttempts = 12
 	// EmailMaxRetryDelay caps the back-off between attempts.
 	EmailMaxRetryDelay = time.Hour
+	// EmailLease is how long a worker holds a message it is sending; if it dies, another
+	// worker takes the message when the lease ends. Longer than one SMTP delivery may take.
+	EmailLease = 5 * time.Minute
 )
 
 // Mailer sends one e-mail.
@@ -22,11 +25,13 @@ type Mailer interface {
 
 // EmailOutbox hands out queued messages for delivery.
 type EmailOutbox interface {
-	// DeliverDue locks up to limit messages due at now that no other worker holds, calls
-	// send for each, and records the outcome: sent, or the error with the next attempt
-	// retryDelay(attempts) later. It returns how many were sent.
-	DeliverDue(ctx context.Context, now time.Time, limit, maxAttempts int, send func(context.Context, Email) error,
-		retryDelay func(attempts int) time.Duration) (int, error)
+	// DeliverDue takes, one at a time and each for lease, up to limit messages due at now
+	// that no other worker holds and that have had fewer than maxAttempts attempts; calls
+	// send for each; and records the outcome: sent, or the error with the next attempt
+	// retryDelay(attempts) later. It stops early when ctx ends and returns how many were
+	// sent.
+	DeliverDue(ctx context.Context, now time.Time, limit, maxAttempts int, lease time.Duration,
+		send func(context.Context, Email) error, retryDelay func(attempts int) time.Duration) (int, error)
 }
 
 // EmailRetryDelay is exponential back-off from 30 s, capped at EmailMaxRetryDelay.
@@ -43,5 +48,5 @@ func EmailRetryDelay(attempts int) time.Duration {
 
 // DeliverEmails runs one delivery round of the outbox through mailer.
 func DeliverEmails(ctx context.Context, outbox EmailOutbox, mailer Mailer, now time.Time) (int, error) {
-	return outbox.DeliverDue(ctx, now, EmailBatch, EmailMaxAttempts, mailer.Send, EmailRetryDelay)
+	return outbox.DeliverDue(ctx, now, EmailBatch, EmailMaxAttempts, EmailLease, mailer.Send, EmailRetryDelay)
 }

@@ -48,8 +48,9 @@ type Store interface {
 	// Invitations returns the pending (not accepted, not revoked, not expired at now)
 	// invitations of an organization.
 	Invitations(ctx context.Context, orgID int64, now time.Time) ([]Invitation, error)
-	// MarkInvitationAccepted records acceptance; returns CodeConflict if it was already
-	// accepted or revoked, so that two concurrent acceptances cannot both succeed.
+	// MarkInvitationAccepted records acceptance at at; returns CodeConflict if it was
+	// already accepted, revoked or expired by then, so that two concurrent acceptances
+	// cannot both succeed and a late one cannot slip past the expiry.
 	MarkInvitationAccepted(ctx context.Context, id int64, at time.Time) error
 	// RevokeInvitation revokes a pending invitation of org. Returns CodeNotFound if there is
 	// none with id in org.

@@ -18,6 +18,11 @@ type orgAdminPage struct {
 	Roles       []accounts.Role // the roles the organization's kind allows
 	Invite      form            // the invitation form, when it is shown again
 	Token       form            // the token form, when it is shown again
+	// What the viewer may do, to show only the controls that will work (the domain
+	// still decides every action): the platform's staff read this page without managing
+	// the organization's invitations or seeing its tokens.
+	CanInvite  bool
+	ShowTokens bool
 }
 
 // adminPath is the address of organization orgID's administration page.
@@ -40,11 +45,18 @@ func (ui *UI) loadOrgAdmin(c *fiber.Ctx, orgID int64) (orgAdminPage, error) {
 	if err != nil {
 		return orgAdminPage{}, err
 	}
-	tokens, err := accts.Tokens(ctx, actor, orgID)
-	if err != nil {
+	page := orgAdminPage{Org: org, Members: members, Invitations: invitations, Roles: accounts.RolesFor(org.Kind)}
+	page.CanInvite = accounts.Authorize(actor, accounts.ActionManage,
+		accounts.Resource{Kind: accounts.ResourceInvitations, OrgID: org.ID, Region: org.Region}) == nil
+	switch tokens, err := accts.Tokens(ctx, actor, orgID); accounts.ErrorCode(err) {
+	case "":
+		page.Tokens, page.ShowTokens = tokens, true
+	case accounts.CodeForbidden, accounts.CodeNotFound:
+		// Not this viewer's to see; the rest of the page is.
+	default:
 		return orgAdminPage{}, err
 	}
-	return orgAdminPage{Org: org, Members: members, Invitations: invitations, Tokens: tokens, Roles: accounts.RolesFor(org.Kind)}, nil
+	return page, nil
 }
 
 func (ui *UI) orgAdmin(c *fiber.Ctx) error {

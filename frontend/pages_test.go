@@ -483,3 +483,23 @@ func TestExistingUserJoinsWithOneButton(t *testing.T) {
 	_, secret2 := postgrestest.InvitationLink(t, e.db, "third@akimat.kz")
 	known.get("/invitations/"+secret2).expect(t, http.StatusOK, "known@akimat.kz", "third@akimat.kz", `action="/logout"`)
 }
+
+// The platform's admin reads any organization's page and manages its members, but the
+// organization's API tokens are its own: that section is not shown.
+func TestPlatformAdminSeesOrgPageWithoutTokens(t *testing.T) {
+	e := newEnv(t)
+	school := e.org(t, accounts.Text{RU: "Школа № 7", KK: "№ 7 мектеп", EN: "School No. 7"})
+	platform := accounts.Organization{BIN: newBIN(t), Kind: accounts.KindPlatform, Subtype: accounts.SubtypePlatform, Name: accounts.Text{RU: "Шебер", KK: "Шебер", EN: "Sheber"}}
+	if err := e.store.CreateOrganization(context.Background(), &platform); err != nil {
+		t.Fatal(err)
+	}
+	e.user(t, "director@school7.kz", "Director", school, accounts.RoleAdmin)
+	e.user(t, "ops@sheber.kz", "Ops", platform, accounts.RoleAdmin)
+	ops := newBrowser(t, e.app)
+	ops.post("/login", url.Values{"_csrf": {ops.get("/login").csrf(t)}, "email": {"ops@sheber.kz"}, "password": {testPassword}}).expectRedirect(t, "/account")
+	page := ops.get(fmt.Sprintf("/orgs/%d/admin", school.ID))
+	page.expect(t, http.StatusOK, "Школа № 7", "director@school7.kz", `id="invite-email"`)
+	if strings.Contains(page.body, `id="tokens-heading"`) || strings.Contains(page.body, `id="token-name"`) {
+		t.Error("the platform admin sees the school's API tokens section")
+	}
+}

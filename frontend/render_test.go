@@ -42,7 +42,7 @@ func samplePages() map[string][]any {
 		"email": "not an e-mail address", "role": "not a role", "name": "required", "password": "at least 10 characters", "password_confirm": "does not match",
 	}}
 	admin := orgAdminPage{Org: org, Members: []accounts.Member{member(accounts.RoleAdmin)}, Invitations: []accounts.Invitation{inv},
-		Tokens: tokens, Roles: accounts.RolesFor(org.Kind)}
+		Tokens: tokens, Roles: accounts.RolesFor(org.Kind), CanInvite: true, ShowTokens: true}
 	adminWithErrors := admin
 	adminWithErrors.Invite, adminWithErrors.Token = bad, bad
 	invitation := invitationPage{Invitation: inv, Org: org, Secret: "abc234"}
@@ -50,7 +50,7 @@ func samplePages() map[string][]any {
 		pageHome:              {homePage{}, homePage{Memberships: []accounts.Member{member(accounts.RoleAdmin), member(accounts.RoleRequester)}}},
 		pageLogin:             {loginPage{Next: "/account"}, loginPage{Next: "/account", Failed: true, Form: form{Values: map[string]string{"email": "a@b.kz"}}}, loginPage{Form: bad}},
 		pageAccount:           {accountPage{User: accounts.User{Name: "Айгерім", Email: "a@b.kz"}, Memberships: []accounts.Member{member(accounts.RoleAdmin)}}, accountPage{}},
-		pageOrgAdmin:          {admin, adminWithErrors, orgAdminPage{Org: org, Roles: accounts.RolesFor(org.Kind)}},
+		pageOrgAdmin:          {admin, adminWithErrors, orgAdminPage{Org: org, Roles: accounts.RolesFor(org.Kind)}, orgAdminPage{Org: org, Members: []accounts.Member{member(accounts.RoleAdmin)}}},
 		pageInvitationCreated: {invitationCreatedPage{Org: org, Invitation: inv}},
 		pageTokenIssued:       {tokenIssuedPage{Org: org, Token: tokens[0], Secret: "shb_abcdefghijklmnop"}},
 		pageInvitation: {invitation,

@@ -291,8 +291,8 @@ func (s *AccountsStore) Invitations(ctx context.Context, orgID int64, now time.T
 
 // MarkInvitationAccepted implements accounts.Store.
 func (s *AccountsStore) MarkInvitationAccepted(ctx context.Context, id int64, at time.Time) error {
-	const q = `UPDATE invitations SET accepted_at = $2 WHERE id = $1 AND accepted_at IS NULL AND revoked_at IS NULL`
-	return expectOne(s.q.ExecContext(ctx, q, id, at))(&accounts.Error{Code: accounts.CodeConflict, Message: "this invitation was already used or revoked"})
+	const q = `UPDATE invitations SET accepted_at = $2 WHERE id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $2`
+	return expectOne(s.q.ExecContext(ctx, q, id, at))(&accounts.Error{Code: accounts.CodeConflict, Message: "this invitation was already used, revoked or has expired"})
 }
 
 // RevokeInvitation implements accounts.Store.

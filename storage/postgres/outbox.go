@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -17,46 +18,61 @@ func NewEmailOutbox(db *DB) *EmailOutbox { return &EmailOutbox{db: db.DB} }
 
 var _ accounts.EmailOutbox = (*EmailOutbox)(nil)
 
-// DeliverDue implements accounts.EmailOutbox. The rows stay locked (FOR UPDATE SKIP
-// LOCKED) until the outcome is committed, so two workers never send the same message; a
-// crash between sending and committing sends it again (at-least-once).
-func (o *EmailOutbox) DeliverDue(ctx context.Context, now time.Time, limit, maxAttempts int,
+type outboxRow struct {
+	ID        int64  `db:"id"`
+	Recipient string `db:"recipient"`
+	Subject   string `db:"subject"`
+	Body      string `db:"body"`
+	Attempts  int    `db:"attempts"`
+}
+
+// claim takes the next due message for lease: no other worker sees it until the lease
+// ends. A worker that dies holding it loses it to the next one then, so a message is sent
+// at least once and, short of a crash between sending and recording, exactly once.
+func (o *EmailOutbox) claim(ctx context.Context, now time.Time, maxAttempts int, lease time.Duration) (outboxRow, error) {
+	const q = `UPDATE email_outbox SET locked_until = $3
+		WHERE id = (SELECT id FROM email_outbox
+			WHERE sent_at IS NULL AND attempts < $2 AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until <= $1)
+			ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+		RETURNING id, recipient, subject, body, attempts`
+	var r outboxRow
+	err := o.db.GetContext(ctx, &r, q, now, maxAttempts, now.Add(lease))
+	return r, translate(err)
+}
+
+// DeliverDue implements accounts.EmailOutbox. Each outcome is recorded even when ctx ends
+// (shutdown): a message that went out is never left looking unsent.
+func (o *EmailOutbox) DeliverDue(ctx context.Context, now time.Time, limit, maxAttempts int, lease time.Duration,
 	send func(context.Context, accounts.Email) error, retryDelay func(int) time.Duration) (int, error) {
-	const pick = `SELECT id, recipient, subject, body, attempts FROM email_outbox
-		WHERE sent_at IS NULL AND attempts < $1 AND next_attempt_at <= $2
-		ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED`
-	const sent = `UPDATE email_outbox SET sent_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = $1`
-	const failed = `UPDATE email_outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3 WHERE id = $1`
-	var n int
-	err := inTx(ctx, o.db, o.db, func(q queryer) error {
-		var rows []struct {
-			ID        int64  `db:"id"`
-			Recipient string `db:"recipient"`
-			Subject   string `db:"subject"`
-			Body      string `db:"body"`
-			Attempts  int    `db:"attempts"`
+	// The body is emptied once sent: it may hold a secret (an invitation link).
+	const sent = `UPDATE email_outbox SET sent_at = $2, attempts = attempts + 1, last_error = NULL, locked_until = NULL, body = ''
+		WHERE id = $1`
+	const failed = `UPDATE email_outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3, locked_until = NULL
+		WHERE id = $1`
+	record := context.WithoutCancel(ctx)
+	n := 0
+	for n < limit && ctx.Err() == nil {
+		r, err := o.claim(ctx, now, maxAttempts, lease)
+		if errors.Is(err, accounts.ErrNotFound) {
+			return n, nil
 		}
-		if err := q.SelectContext(ctx, &rows, pick, maxAttempts, now, limit); err != nil {
-			return translate(err)
+		if err != nil {
+			return n, err
 		}
-		for _, r := range rows {
-			err := send(ctx, accounts.Email{To: r.Recipient, Subject: r.Subject, Text: r.Body})
-			if err == nil {
-				if _, err := q.ExecContext(ctx, sent, r.ID, now); err != nil {
-					return translate(err)
-				}
-				n++
-				continue
-			}
+		if err := send(ctx, accounts.Email{To: r.Recipient, Subject: r.Subject, Text: r.Body}); err != nil {
 			msg := err.Error()
 			if len(msg) > 500 {
 				msg = msg[:500]
 			}
-			if _, err := q.ExecContext(ctx, failed, r.ID, msg, now.Add(retryDelay(r.Attempts+1))); err != nil {
-				return translate(err)
+			if _, err := o.db.ExecContext(record, failed, r.ID, msg, now.Add(retryDelay(r.Attempts+1))); err != nil {
+				return n, translate(err)
 			}
+			continue
 		}
-		return nil
-	})
-	return n, err
+		if _, err := o.db.ExecContext(record, sent, r.ID, now); err != nil {
+			return n, translate(err)
+		}
+		n++
+	}
+	return n, nil
 }
