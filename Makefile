@@ -2,7 +2,7 @@
 #
 #   make services       install (if missing) and start PostgreSQL, Redis, MinIO, maildev
 #   make run            services + build + migrate + demo seed, then serve on HTTP_ADDR
-#   make test           services + go test -race
+#   make test           services + Chromium (if missing) + go test -race
 #   make lint | vuln | bench | fmt | build | migrate | seed
 #   make services-down  stop the services;  make clean-data  stop them and delete .data
 #
@@ -54,7 +54,9 @@ run: services build
 	$(WITH_ENV) $(BIN)/sheber seed demo
 	exec scripts/run.sh
 
+# Only the browser tests need Chromium, so only `test` installs it.
 test: services
+	$(SERVICES) install-browser
 	$(WITH_ENV) go test -race -count=1 -timeout 30m ./...
 
 bench: services

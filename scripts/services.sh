@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
 # Sheber local services without Docker: PostgreSQL, Redis, MinIO, maildev.
 #
-#   scripts/services.sh install   install what is missing (apt, MinIO, maildev)
+#   scripts/services.sh install          install what `make run` needs and is missing:
+#                                        PostgreSQL, Redis, MinIO, maildev (Node.js/npm),
+#                                        gcc and make (go test -race needs cgo)
+#   scripts/services.sh install-browser  install Chromium (only the browser tests need it)
 #   scripts/services.sh up        start the local services (idempotent)
 #   scripts/services.sh down      stop them (idempotent)
 #   scripts/services.sh status    one line per service
 #   scripts/services.sh env       print `export VAR=...` lines
 #
 # All state lives under $SHEBER_DATA (.data), all tools under $SHEBER_BIN
-# (.bin). Every service listens on 127.0.0.1 only. A service whose URL in the
-# environment does not point at its local default address is left alone.
+# (.bin). Every service listens on 127.0.0.1 only, on the ports set in
+# scripts/env.sh (PGPORT_SHEBER, REDISPORT_SHEBER, MINIOPORT_SHEBER,
+# SMTPPORT_SHEBER, MAILDEVPORT_SHEBER), from which env.sh also builds the
+# default URLs. A service whose URL in the environment does not point at
+# 127.0.0.1 (or localhost) and its port is left alone. apt-get runs only when
+# something is missing, through sudo when not root.
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -22,14 +29,16 @@ MINIO_VERSION=v0.0.0-20260212201848-7aac2a2c5b7c
 MAILDEV_VERSION=2.2.1
 NODE_MIN_MAJOR=18 # maildev 2.2 needs Node.js >= 18 (Debian 12 ships 18)
 
-# --- local addresses (fixed) -------------------------------------------------
+# --- local addresses (ports from scripts/env.sh) -----------------------------
 PG_HOST=127.0.0.1
 PG_PORT=$PGPORT_SHEBER
-REDIS_PORT=56379
-MINIO_PORT=59000
-MINIO_CONSOLE_PORT=59001
-SMTP_PORT=51025
-MAILDEV_WEB_PORT=51080
+REDIS_PORT=$REDISPORT_SHEBER
+MINIO_PORT=$MINIOPORT_SHEBER
+# The MinIO console is switched off (MINIO_BROWSER=off below), so nothing
+# listens here; the flag only keeps MinIO from picking a port of its own.
+MINIO_CONSOLE_PORT=$((MINIO_PORT + 1))
+SMTP_PORT=$SMTPPORT_SHEBER
+MAILDEV_WEB_PORT=$MAILDEVPORT_SHEBER
 
 PGDATA_DIR=$SHEBER_DATA/postgres
 PG_LOG=$SHEBER_DATA/postgres.log
@@ -74,6 +83,7 @@ is_local() {
 }
 
 port_open() { # host port
+	# shellcheck disable=SC2016 # $0 and $1 are expanded by the inner bash
 	timeout 2 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$1" "$2" 2>/dev/null
 }
 
@@ -153,8 +163,8 @@ pg_bindir() {
 		return
 	fi
 	local d
-	d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-	if [ -n "$d" ] && [ -x "$d/initdb" ]; then
+	d=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+	if [ -x "$d/initdb" ]; then
 		printf '%s' "$d"
 		return
 	fi
@@ -298,6 +308,31 @@ node_major() {
 	node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0
 }
 
+# apt_install PACKAGE...: apt-get update and install, as root or through sudo.
+# Called only with a non-empty list, so nothing touches apt when all is there.
+apt_install() {
+	local sudo=()
+	if [ "$IS_ROOT" != 1 ]; then
+		command -v sudo >/dev/null 2>&1 ||
+			die "missing packages ($*); run this as root or install them"
+		sudo=(sudo)
+	fi
+	ensure_data_dir
+	say "installing apt packages: $* (log: $INSTALL_LOG)"
+	if ! { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+		"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends "$@"; } >>"$INSTALL_LOG" 2>&1; then
+		log_tail "$INSTALL_LOG"
+		die "apt-get install $* failed"
+	fi
+}
+
+# cgo (go test -race) needs a C compiler and the C library's headers; Debian's
+# gcc only recommends libc6-dev, which --no-install-recommends skips.
+has_libc_headers() {
+	pkg_installed libc6-dev || [ -f /usr/include/stdlib.h ]
+}
+
 cmd_install() {
 	ensure_data_dir
 	local pkgs=() bin
@@ -314,33 +349,21 @@ cmd_install() {
 	fi
 	command -v redis-server >/dev/null 2>&1 || pkgs+=(redis-server)
 	command -v redis-cli >/dev/null 2>&1 || pkgs+=(redis-tools)
-	command -v chromium >/dev/null 2>&1 || [ -x "$CHROMIUM_PATH" ] || pkgs+=(chromium)
-	pkg_installed fonts-dejavu-core || pkgs+=(fonts-dejavu-core)
 	command -v curl >/dev/null 2>&1 || pkgs+=(curl)
 	command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 	command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 	command -v git >/dev/null 2>&1 || pkgs+=(git)
+	command -v gcc >/dev/null 2>&1 || pkgs+=(gcc)
+	has_libc_headers || pkgs+=(libc6-dev)
+	command -v make >/dev/null 2>&1 || pkgs+=(make)
 
-	if [ "${#pkgs[@]}" -gt 0 ]; then
-		local sudo=()
-		if [ "$IS_ROOT" != 1 ]; then
-			command -v sudo >/dev/null 2>&1 ||
-				die "missing packages (${pkgs[*]}); run this as root or install them"
-			sudo=(sudo)
-		fi
-		say "installing apt packages: ${pkgs[*]} (log: $INSTALL_LOG)"
-		if ! { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-			"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-				--no-install-recommends "${pkgs[@]}"; } >>"$INSTALL_LOG" 2>&1; then
-			log_tail "$INSTALL_LOG"
-			die "apt-get install ${pkgs[*]} failed"
-		fi
-	fi
+	[ "${#pkgs[@]}" -eq 0 ] || apt_install "${pkgs[@]}"
 
 	# Re-check everything the services need.
 	bin=$(pg_bindir)
-	[ -n "$bin" ] && [ -x "$bin/initdb" ] && [ -x "$bin/pg_ctl" ] ||
+	if [ -z "$bin" ] || [ ! -x "$bin/initdb" ] || [ ! -x "$bin/pg_ctl" ]; then
 		die "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin"
+	fi
 	[ -f "$("$bin/pg_config" --sharedir 2>/dev/null)/extension/pg_trgm.control" ] ||
 		die "PostgreSQL extension pg_trgm is not installed (postgresql-contrib)"
 	if [ "$IS_ROOT" = 1 ] && ! id postgres >/dev/null 2>&1; then
@@ -350,15 +373,32 @@ cmd_install() {
 	fi
 	command -v redis-server >/dev/null 2>&1 || die "redis-server is not installed"
 	command -v redis-cli >/dev/null 2>&1 || die "redis-cli is not installed"
-	command -v chromium >/dev/null 2>&1 || [ -x "$CHROMIUM_PATH" ] ||
-		die "chromium is not installed"
 	command -v node >/dev/null 2>&1 || die "node (Node.js) is not installed"
 	command -v npm >/dev/null 2>&1 || die "npm is not installed"
+	command -v gcc >/dev/null 2>&1 || die "gcc is not installed (go test -race needs cgo)"
+	has_libc_headers || die "the C library headers are not installed (libc6-dev)"
+	command -v make >/dev/null 2>&1 || die "make is not installed"
 	command -v go >/dev/null 2>&1 || die "go is not on PATH (expected /usr/local/go/bin)"
 
 	install_minio
 	install_maildev
 	say "install: all tools present"
+}
+
+# Chromium drives the browser tests (CHROMIUM_PATH); `make run` does not need it.
+# fonts-dejavu-core gives the headless pages a font with Cyrillic and Kazakh letters.
+cmd_install_browser() {
+	local pkgs=()
+	command -v chromium >/dev/null 2>&1 || [ -x "$CHROMIUM_PATH" ] || pkgs+=(chromium)
+	pkg_installed fonts-dejavu-core || pkgs+=(fonts-dejavu-core)
+	[ "${#pkgs[@]}" -eq 0 ] || apt_install "${pkgs[@]}"
+	if [ -x "$CHROMIUM_PATH" ]; then
+		say "install-browser: chromium present ($CHROMIUM_PATH)"
+	elif command -v chromium >/dev/null 2>&1; then
+		say "install-browser: chromium is $(command -v chromium), but CHROMIUM_PATH=$CHROMIUM_PATH is not executable; fix CHROMIUM_PATH"
+	else
+		die "chromium is not installed"
+	fi
 }
 
 install_minio() {
@@ -384,7 +424,9 @@ install_minio() {
 	mv "$tmp/minio" "$MINIO_BIN"
 	rm -rf "$tmp"
 	if mkdir -p "$TOOL_CACHE" 2>/dev/null; then
-		cp "$MINIO_BIN" "$cached.tmp" 2>/dev/null && mv "$cached.tmp" "$cached" || true
+		if ! { cp "$MINIO_BIN" "$cached.tmp" 2>/dev/null && mv "$cached.tmp" "$cached"; }; then
+			rm -f "$cached.tmp"
+		fi
 	fi
 	say "MinIO built: $MINIO_BIN"
 }
@@ -437,7 +479,9 @@ up_postgres() {
 	fi
 	local bin
 	bin=$(pg_bindir)
-	[ -n "$bin" ] && [ -x "$bin/pg_ctl" ] || die "postgres: not installed (run: scripts/services.sh install)"
+	if [ -z "$bin" ] || [ ! -x "$bin/pg_ctl" ]; then
+		die "postgres: not installed (run: scripts/services.sh install)"
+	fi
 	if pg_running && pg_ready; then
 		pg_bootstrap
 		say "postgres: already up on $PG_HOST:$PG_PORT"
@@ -679,7 +723,8 @@ cmd_status() {
 # =============================================================================
 cmd_env() {
 	local v val
-	for v in SHEBER_ROOT SHEBER_DATA SHEBER_BIN PGPORT_SHEBER DATABASE_URL REDIS_URL \
+	for v in SHEBER_ROOT SHEBER_DATA SHEBER_BIN PGPORT_SHEBER REDISPORT_SHEBER MINIOPORT_SHEBER \
+		SMTPPORT_SHEBER MAILDEVPORT_SHEBER DATABASE_URL REDIS_URL \
 		S3_ENDPOINT S3_ACCESS_KEY S3_SECRET_KEY S3_BUCKET S3_REGION SMTP_URL MAILDEV_WEB \
 		HTTP_ADDR SHEBER_ENV SESSION_SECRET PUBLIC_URL CHROMIUM_PATH MEILI_URL; do
 		[ -n "${!v+x}" ] || continue
@@ -689,13 +734,14 @@ cmd_env() {
 }
 
 usage() {
-	echo "usage: scripts/services.sh install|up|down|status|env" >&2
+	echo "usage: scripts/services.sh install|install-browser|up|down|status|env" >&2
 	exit 2
 }
 
 [ $# -eq 1 ] || usage
 case "$1" in
 install) cmd_install ;;
+install-browser) cmd_install_browser ;;
 up) cmd_up ;;
 down) cmd_down ;;
 status) cmd_status ;;

@@ -23,6 +23,10 @@ const oneShotLabel = "sheber.one-shot"
 // required environment (requiredEnv, defined next to the config loader).
 var binaryServices = []string{"sheber", "worker", "migrate", "seed"}
 
+// portalBuilder is the one service that builds the portal image; the other
+// binaryServices run the image it builds.
+const portalBuilder = "sheber"
+
 // loadCompose parses compose.yaml into generic maps. yaml.v3 resolves
 // anchors/aliases and `<<: *anchor` merge keys while decoding, so the
 // environment seen here is the merged one compose itself would see.
@@ -220,11 +224,27 @@ func checkPinned(ref string) error {
 	return nil
 }
 
+// builtImages returns the image names that services of the file build
+// (a service with both build and image tags its build with that name).
+func builtImages(services map[string]map[string]any) map[string]bool {
+	built := map[string]bool{}
+	for _, svc := range services {
+		if _, hasBuild := svc["build"]; hasBuild {
+			if ref, _ := svc["image"].(string); ref != "" {
+				built[ref] = true
+			}
+		}
+	}
+	return built
+}
+
 // TestComposeImagesPinned: every pulled image has an explicit, non-latest
 // tag; every build points at a Dockerfile that exists, whose base images are
-// pinned as well.
+// pinned as well. An image that a service of the file builds is not pulled,
+// so its name needs no pinning.
 func TestComposeImagesPinned(t *testing.T) {
 	_, services := loadCompose(t)
+	built := builtImages(services)
 	for _, name := range sortedNames(services) {
 		svc := services[name]
 		t.Run(name, func(t *testing.T) {
@@ -233,8 +253,7 @@ func TestComposeImagesPinned(t *testing.T) {
 			if !hasImage && !hasBuild {
 				t.Fatalf("service %q has neither image nor build", name)
 			}
-			if hasImage && !hasBuild {
-				ref, _ := image.(string)
+			if ref, _ := image.(string); hasImage && !hasBuild && !built[ref] {
 				if err := checkPinned(ref); err != nil {
 					t.Errorf("service %q: %v", name, err)
 				}
@@ -267,6 +286,86 @@ func TestComposeImagesPinned(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestComposePortalImageBuiltOnce: exactly one service (sheber) builds the
+// portal image and names it; the other services that run the sheber binary
+// use that image without building or pulling it, and nothing else does.
+func TestComposePortalImageBuiltOnce(t *testing.T) {
+	_, services := loadCompose(t)
+	var builders []string
+	for _, name := range sortedNames(services) {
+		if _, ok := services[name]["build"]; ok {
+			builders = append(builders, name)
+		}
+	}
+	if len(builders) != 1 || builders[0] != portalBuilder {
+		t.Fatalf("services with a build section: %v, want exactly [%s]", builders, portalBuilder)
+	}
+	builder := services[portalBuilder]
+	image, _ := builder["image"].(string)
+	if strings.TrimSpace(image) == "" {
+		t.Fatalf("service %q builds the portal image but does not name it (image:), so the others cannot use it", portalBuilder)
+	}
+	// A locally built name exists in no registry: compose must build it, never pull it.
+	if p, _ := builder["pull_policy"].(string); p != "build" {
+		t.Errorf("service %q: pull_policy = %q, want \"build\" (%s is built here, not pulled)", portalBuilder, p, image)
+	}
+	isBinary := map[string]bool{}
+	for _, name := range binaryServices {
+		isBinary[name] = true
+		if name == portalBuilder {
+			continue
+		}
+		svc, ok := services[name]
+		if !ok {
+			t.Errorf("compose.yaml has no service %q", name)
+			continue
+		}
+		if ref, _ := svc["image"].(string); ref != image {
+			t.Errorf("service %q: image = %q, want %q (the image %q builds)", name, ref, image, portalBuilder)
+		}
+		if p, _ := svc["pull_policy"].(string); p != "never" {
+			t.Errorf("service %q: pull_policy = %q, want \"never\" (%s is built by %q, not pulled)", name, p, image, portalBuilder)
+		}
+	}
+	for _, name := range sortedNames(services) {
+		if ref, _ := services[name]["image"].(string); ref == image && !isBinary[name] {
+			t.Errorf("service %q uses the portal image %s but is not one of %v", name, image, binaryServices)
+		}
+	}
+}
+
+// TestComposePortsLoopback: every published port is bound to 127.0.0.1, so
+// that the demo accounts and development secrets stay off the network.
+func TestComposePortsLoopback(t *testing.T) {
+	_, services := loadCompose(t)
+	published := 0
+	for _, name := range sortedNames(services) {
+		ports, _ := services[name]["ports"].([]any)
+		for _, p := range ports {
+			published++
+			switch p := p.(type) {
+			case string:
+				// Short syntax: [HOST_IP:]HOST_PORT:CONTAINER_PORT[/PROTOCOL].
+				if !strings.HasPrefix(p, "127.0.0.1:") || strings.Count(p, ":") != 2 {
+					t.Errorf("service %q publishes %q; want 127.0.0.1:HOST_PORT:CONTAINER_PORT", name, p)
+				}
+			case map[string]any:
+				if ip, _ := p["host_ip"].(string); ip != "127.0.0.1" || p["published"] == nil {
+					t.Errorf("service %q publishes %v; want host_ip 127.0.0.1 and a published port", name, p)
+				}
+			default:
+				t.Errorf("service %q: port entry %v (%T) must be a string or a mapping", name, p, p)
+			}
+		}
+	}
+	if got, ok := services[portalBuilder]["ports"].([]any); !ok || len(got) == 0 {
+		t.Errorf("service %q publishes no port; the portal must be reachable on 127.0.0.1:8080", portalBuilder)
+	}
+	if published == 0 {
+		t.Error("no service publishes a port")
 	}
 }
 

@@ -9,11 +9,12 @@ import (
 	"github.com/sheber-kz/sheber/accounts"
 )
 
-// The demo data that `sheber seed demo` loads. Everything here is invented for trying the
-// portal: the BINs are valid in form but made up, and the people are fictional. Penal
-// institutions are named only by the public numbers that appear in published reports; the
-// state enterprises, the penal-system departments, the audit chamber and the akimats are
-// public bodies named as they are publicly known.
+// The demo data that `sheber seed demo` loads, made up for trying the portal: the BINs are valid in form but made up, and the people are fictional. The two state
+// enterprises, the two social enterprises and the national audit body are invented
+// organizations (the audit body says "demo" in its name). Penal institutions are named only by
+// the public numbers that appear in published reports; the penal-system departments and the
+// akimats are public bodies named by their role and city; the schools, kindergartens, college
+// and boarding school carry generic names (a number or a common name, and a city).
 
 // demoPassword is the password of every demo account; it is published in the README,
 // which is why `seed demo` refuses to run in production.
@@ -29,8 +30,8 @@ const (
 	demoDUISKaraganda = "duis-karaganda"
 	demoDUISShymkent  = "duis-shymkent"
 	demoAuditor       = "national-auditor"
-	demoEnbekOskemen  = "enbek-oskemen"
-	demoEnbekKrg      = "enbek-karaganda"
+	demoStateEast     = "state-enterprise-east"
+	demoStateKrg      = "state-enterprise-karaganda"
 	demoSocialShm     = "koloner-shymkent"
 	demoSocialEast    = "altai-toqyma"
 	demoFirstSchool   = "school-ukg-12"
@@ -122,9 +123,9 @@ var demoOrgs = []demoOrg{
 	{
 		Key: demoAuditor, BIN: demoBIN("2201", 710050), Kind: accounts.KindOversight, Subtype: accounts.SubtypeNationalAuditor,
 		Name: accounts.Text{
-			RU: "Высшая аудиторская палата Республики Казахстан",
-			KK: "Қазақстан Республикасының Жоғары аудиторлық палатасы",
-			EN: "Supreme Audit Chamber of the Republic of Kazakhstan",
+			RU: "Национальная служба аудита (демо)",
+			KK: "Ұлттық аудит қызметі (демо)",
+			EN: "National Audit Service (demo)",
 		},
 	},
 
@@ -137,15 +138,15 @@ var demoOrgs = []demoOrg{
 	demoPenalInstitution(31, "karaganda", demoDUISKaraganda, "0104", 710110),
 	demoPenalInstitution(53, "shymkent", demoDUISShymkent, "1808", 710120),
 
-	// Producer enterprises: two state enterprises and two invented social enterprises.
+	// Producer enterprises: two state enterprises and two social enterprises, all invented.
 	{
-		Key: demoEnbekOskemen, BIN: demoBIN("0105", 710130), Kind: accounts.KindProducerEnterprise, Subtype: accounts.SubtypeStateEnterprise,
-		Name:   accounts.Text{RU: "РГП «Еңбек-Өскемен»", KK: "«Еңбек-Өскемен» РМК", EN: "RSE Enbek-Oskemen"},
+		Key: demoStateEast, BIN: demoBIN("0105", 710130), Kind: accounts.KindProducerEnterprise, Subtype: accounts.SubtypeStateEnterprise,
+		Name:   accounts.Text{RU: "РГП «Шеберхана-Шығыс»", KK: "«Шеберхана-Шығыс» РМК", EN: "RSE Sheberkhana-Shygys"},
 		Region: "east-kazakhstan",
 	},
 	{
-		Key: demoEnbekKrg, BIN: demoBIN("0105", 710140), Kind: accounts.KindProducerEnterprise, Subtype: accounts.SubtypeStateEnterprise,
-		Name:   accounts.Text{RU: "РГП «Еңбек-Қарағанды»", KK: "«Еңбек-Қарағанды» РМК", EN: "RSE Enbek-Karaganda"},
+		Key: demoStateKrg, BIN: demoBIN("0105", 710140), Kind: accounts.KindProducerEnterprise, Subtype: accounts.SubtypeStateEnterprise,
+		Name:   accounts.Text{RU: "РГП «Шеберхана-Орталық»", KK: "«Шеберхана-Орталық» РМК", EN: "RSE Sheberkhana-Ortalyq"},
 		Region: "karaganda",
 	},
 	{
@@ -283,12 +284,12 @@ type demoSite struct {
 
 // demoSites covers every workshop kind except "other" across the demo enterprises.
 var demoSites = []demoSite{
-	{demoEnbekOskemen, 16, "UKG-16-WOOD", accounts.WorkshopWoodwork, 1200},
-	{demoEnbekOskemen, 22, "UKG-22-SEW", accounts.WorkshopSewing, 900},
-	{demoEnbekOskemen, 13, "UKG-13-METAL", accounts.WorkshopMetalwork, 700},
-	{demoEnbekOskemen, 30, "UKG-30-BLOCK", accounts.WorkshopConstruction, 600},
-	{demoEnbekKrg, 29, "KRG-29-WOOD", accounts.WorkshopWoodwork, 800},
-	{demoEnbekKrg, 31, "KRG-31-WELD", accounts.WorkshopMetalwork, 650},
+	{demoStateEast, 16, "UKG-16-WOOD", accounts.WorkshopWoodwork, 1200},
+	{demoStateEast, 22, "UKG-22-SEW", accounts.WorkshopSewing, 900},
+	{demoStateEast, 13, "UKG-13-METAL", accounts.WorkshopMetalwork, 700},
+	{demoStateEast, 30, "UKG-30-BLOCK", accounts.WorkshopConstruction, 600},
+	{demoStateKrg, 29, "KRG-29-WOOD", accounts.WorkshopWoodwork, 800},
+	{demoStateKrg, 31, "KRG-31-WELD", accounts.WorkshopMetalwork, 650},
 	{demoSocialShm, 53, "SHM-53-WOOD", accounts.WorkshopWoodwork, 400},
 	{demoSocialShm, 53, "SHM-53-SEW", accounts.WorkshopSewing, 300},
 	{demoSocialEast, 22, "ALT-22-SEW", accounts.WorkshopSewing, 350},
@@ -316,18 +317,18 @@ type demoAccount struct {
 }
 
 // demoAccounts has one user per role; the README's table of demo accounts lists the same.
-// The administrator also administers the first school and Enbek-Oskemen, so that the
+// The administrator also administers the first school and Sheberkhana-Shygys, so that the
 // organization admin pages can be tried.
 var demoAccounts = []demoAccount{
 	{"requester@" + demoEmailDomain, "Айгерим С.", accounts.RoleRequester, []string{demoFirstSchool}},
 	{"approver@" + demoEmailDomain, "Ольга К.", accounts.RoleApprover, []string{demoFirstSchool}},
 	{"procurement-officer@" + demoEmailDomain, "Ерлан Т.", accounts.RoleProcurementOfficer, []string{demoAkimatKrg}},
-	{"producer-manager@" + demoEmailDomain, "Дмитрий П.", accounts.RoleProducerManager, []string{demoEnbekOskemen}},
-	{"workshop-master@" + demoEmailDomain, "Бауыржан Н.", accounts.RoleWorkshopMaster, []string{demoEnbekOskemen}},
+	{"producer-manager@" + demoEmailDomain, "Дмитрий П.", accounts.RoleProducerManager, []string{demoStateEast}},
+	{"workshop-master@" + demoEmailDomain, "Бауыржан Н.", accounts.RoleWorkshopMaster, []string{demoStateEast}},
 	{"accountant@" + demoEmailDomain, "Гульнара М.", accounts.RoleAccountant, []string{demoFirstSchool}},
 	{"inspector@" + demoEmailDomain, "Нурлан Ж.", accounts.RoleInspector, []string{demoDUISEast}},
 	{"auditor@" + demoEmailDomain, "Светлана В.", accounts.RoleAuditor, []string{demoAuditor}},
-	{"admin@" + demoEmailDomain, "Асель Б.", accounts.RoleAdmin, []string{demoPlatform, demoFirstSchool, demoEnbekOskemen}},
+	{"admin@" + demoEmailDomain, "Асель Б.", accounts.RoleAdmin, []string{demoPlatform, demoFirstSchool, demoStateEast}},
 }
 
 // seedCount counts the records of one kind that a seeding run created or found.
@@ -369,7 +370,10 @@ const seedAttempts = 3
 
 // seedDemo loads the demo data idempotently: running it twice changes nothing the second time.
 // Organizations are matched by BIN, users by e-mail, memberships by user and organization,
-// production sites by enterprise and code; whatever exists is left as it is. Everything
+// production sites by enterprise and code; whatever exists is left as it is. In particular a
+// renamed demo organization is not renamed in a database seeded before: an organization found
+// by its BIN keeps the name it has (a development database may still show an older demo name
+// until it is recreated, e.g. with `make clean-data`). Everything
 // happens in one transaction. When a concurrent run commits the same rows first, this run's
 // transaction fails with a conflict and is retried, and then finds everything present.
 func seedDemo(ctx context.Context, store accounts.Store, hasher accounts.PasswordHasher) (seedSummary, error) {
@@ -594,6 +598,9 @@ func (s *demoSeeder) run(ctx context.Context, tx accounts.Store) (seedSummary, e
 func seedOrganization(ctx context.Context, tx accounts.Store, d demoOrg, ids map[string]int64) (int64, bool, error) {
 	found, err := tx.OrganizationByBIN(ctx, d.BIN)
 	if err == nil {
+		// Found by BIN: adopted as it is. Its name, region and the rest are not updated, so
+		// an older seed's names (the demo names have changed over time) stay until the
+		// database is recreated; the seed never overwrites what someone may have edited.
 		// Something else holding a demo BIN would make the demo data lie; refuse.
 		if found.Kind != d.Kind || found.InstitutionNumber != d.InstitutionNumber {
 			return 0, false, fmt.Errorf("BIN %s of demo organization %s already belongs to %q (%s), not a %s",

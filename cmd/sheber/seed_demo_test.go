@@ -66,6 +66,42 @@ func TestSeedDemoDataIsValid(t *testing.T) {
 	}
 }
 
+// TestSeedDemoNamesInvented: the enterprises and the audit body are invented, under names
+// that no real body carries; real names that earlier demo data used must not come back.
+func TestSeedDemoNamesInvented(t *testing.T) {
+	want := map[string]accounts.Text{
+		demoStateEast:  {RU: "РГП «Шеберхана-Шығыс»", KK: "«Шеберхана-Шығыс» РМК", EN: "RSE Sheberkhana-Shygys"},
+		demoStateKrg:   {RU: "РГП «Шеберхана-Орталық»", KK: "«Шеберхана-Орталық» РМК", EN: "RSE Sheberkhana-Ortalyq"},
+		demoSocialShm:  {RU: "ТОО «Қолөнер Шымкент»", KK: "«Қолөнер Шымкент» ЖШС", EN: "Koloner Shymkent LLP"},
+		demoSocialEast: {RU: "ТОО «Алтай Тоқыма»", KK: "«Алтай Тоқыма» ЖШС", EN: "Altai Toqyma LLP"},
+		demoAuditor: {RU: "Национальная служба аудита (демо)", KK: "Ұлттық аудит қызметі (демо)",
+			EN: "National Audit Service (demo)"},
+	}
+	// Real bodies' names, in any of the three languages.
+	realNames := []string{"Еңбек", "Енбек", "Enbek", "аудиторская палата", "аудиторлық палата", "Audit Chamber"}
+	for _, d := range demoOrgs {
+		if w, ok := want[d.Key]; ok && d.Name != w {
+			t.Errorf("%s is named %+v, want %+v", d.Key, d.Name, w)
+		}
+		delete(want, d.Key)
+		for _, name := range []string{d.Name.RU, d.Name.KK, d.Name.EN} {
+			for _, r := range realNames {
+				if strings.Contains(strings.ToLower(name), strings.ToLower(r)) {
+					t.Errorf("%s: %q names a real body (%q)", d.Key, name, r)
+				}
+			}
+		}
+	}
+	for key := range want {
+		t.Errorf("no demo organization %s", key)
+	}
+	for _, d := range demoOrgs {
+		if d.Subtype == accounts.SubtypeNationalAuditor && !strings.Contains(d.Name.EN, "(demo)") {
+			t.Errorf("%s: the audit body's name %q must say it is a demo", d.Key, d.Name.EN)
+		}
+	}
+}
+
 func TestSeedSummaryString(t *testing.T) {
 	s := seedSummary{
 		Organizations: seedCount{12, 30}, ProductionSites: seedCount{0, 9},
@@ -381,6 +417,53 @@ func TestSeedDemoRefusesForeignBIN(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("%d organizations after a failed seed, want 1", n)
+	}
+}
+
+// TestSeedDemoKeepsExistingNames: an organization found by its BIN is adopted as it is, so a
+// database seeded with an older demo name keeps it; the seed still completes and adds the rest.
+func TestSeedDemoKeepsExistingNames(t *testing.T) {
+	ctx := context.Background()
+	db := postgrestest.New(t)
+	store := postgres.NewAccountsStore(db)
+	var d demoOrg
+	for _, o := range demoOrgs {
+		if o.Key == demoStateEast {
+			d = o
+		}
+	}
+	old := d.organization(0)
+	old.Name = accounts.Text{RU: "РГП «Старое демо-имя»", KK: "«Ескі демо-атау» РМК", EN: "RSE Old Demo Name"}
+	if err := store.CreateOrganization(ctx, &old); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := seedDemo(ctx, store, seedTestHasher())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Organizations.Created != len(demoOrgs)-1 || sum.Organizations.Present != 1 {
+		t.Errorf("organizations: %+v, want %d created and 1 present", sum.Organizations, len(demoOrgs)-1)
+	}
+	got, err := store.OrganizationByBIN(ctx, d.BIN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ID != old.ID || got.Name != old.Name {
+		t.Errorf("the organization at BIN %s became %d %+v; want %d %+v, untouched", d.BIN, got.ID, got.Name, old.ID, old.Name)
+	}
+	// Its demo users and sites hang off the adopted organization.
+	sites, err := store.ProductionSites(ctx, old.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, s := range demoSites {
+		if s.Enterprise == demoStateEast {
+			want++
+		}
+	}
+	if len(sites) != want {
+		t.Errorf("%d production sites at the adopted enterprise, want %d", len(sites), want)
 	}
 }
 
