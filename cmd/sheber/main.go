@@ -93,10 +93,31 @@ func newLogger(level string) *slog.Logger {
 // startupTimeout bounds connecting to every dependency at start.
 const startupTimeout = 30 * time.Second
 
-func openDB(ctx context.Context, url string) (*postgres.DB, error) {
+// schemaCheck says whether openDB insists on an up-to-date schema: every subcommand does
+// but migrate, whose job is to bring it up to date.
+type schemaCheck bool
+
+const (
+	requireCurrentSchema schemaCheck = true
+	anySchema            schemaCheck = false
+)
+
+// openDB connects to the database within startupTimeout and, when asked, refuses a schema
+// that is behind this binary.
+func openDB(ctx context.Context, url string, check schemaCheck) (*postgres.DB, error) {
 	ctx, cancel := context.WithTimeout(ctx, startupTimeout)
 	defer cancel()
-	return postgres.Open(ctx, url)
+	db, err := postgres.Open(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	if check == requireCurrentSchema {
+		if err := db.CheckSchema(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return db, nil
 }
 
 func serve(ctx context.Context) error {
@@ -105,16 +126,13 @@ func serve(ctx context.Context) error {
 		return err
 	}
 	logger := newLogger(cfg.LogLevel)
-	db, err := openDB(ctx, cfg.DatabaseURL)
+	db, err := openDB(ctx, cfg.DatabaseURL, requireCurrentSchema)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	startCtx, cancel := context.WithTimeout(ctx, startupTimeout)
 	defer cancel()
-	if err := db.CheckSchema(startCtx); err != nil {
-		return err
-	}
 	rdb, err := redis.Open(startCtx, cfg.RedisURL, cfg.RedisPrefix)
 	if err != nil {
 		return err
@@ -178,14 +196,11 @@ func worker(ctx context.Context) error {
 		return err
 	}
 	logger := newLogger(cfg.LogLevel)
-	db, err := openDB(ctx, cfg.DatabaseURL)
+	db, err := openDB(ctx, cfg.DatabaseURL, requireCurrentSchema)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.CheckSchema(ctx); err != nil {
-		return err
-	}
 	mailer, err := smtp.New(cfg.SMTPURL, cfg.SMTPFrom)
 	if err != nil {
 		return err
@@ -228,7 +243,7 @@ func migrate(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	logger := newLogger(cfg.LogLevel)
-	db, err := openDB(ctx, cfg.DatabaseURL)
+	db, err := openDB(ctx, cfg.DatabaseURL, anySchema)
 	if err != nil {
 		return err
 	}
@@ -275,14 +290,11 @@ func seed(ctx context.Context, args []string, stdout io.Writer) error {
 	if cfg.Env == "production" {
 		return errors.New("seed demo refuses to run with SHEBER_ENV=production: demo accounts have published passwords")
 	}
-	db, err := openDB(ctx, cfg.DatabaseURL)
+	db, err := openDB(ctx, cfg.DatabaseURL, requireCurrentSchema)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.CheckSchema(ctx); err != nil {
-		return err
-	}
 	sum, err := seedDemo(ctx, postgres.NewAccountsStore(db), argon2id.New())
 	if err != nil {
 		return err
