@@ -75,6 +75,10 @@ const (
 	ResourceMembers      ResourceKind = "members"      // who belongs to an organization, with roles
 	ResourceInvitations  ResourceKind = "invitations"  // pending invitations into an organization
 	ResourceAPITokens    ResourceKind = "api_tokens"   // an organization's machine-client tokens
+	// ResourceListings are an enterprise's catalog listings that are not public: drafts
+	// and archived ones, and the right to change any of them. Published listings are
+	// public and need no grant to be read.
+	ResourceListings ResourceKind = "listings"
 )
 
 // Resource identifies what is acted on: its kind, the organization that owns it and that
@@ -116,6 +120,11 @@ var policy = map[ResourceKind]map[Action]grant{
 	ResourceAPITokens: {
 		ActionView:   {roles: []Role{RoleAdmin}},
 		ActionManage: {roles: []Role{RoleAdmin}, usersOnly: true},
+	},
+	// Machine clients of an enterprise (its stock system) may manage its listings.
+	ResourceListings: {
+		ActionView:   {anyMember: true, platformAdmin: true, platformAudit: true, oversight: true},
+		ActionManage: {roles: []Role{RoleProducerManager, RoleAdmin}},
 	},
 }
 

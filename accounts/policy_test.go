@@ -431,3 +431,38 @@ func TestValidatePassword(t *testing.T) {
 		})
 	}
 }
+
+// TestAuthorizeListingsMatrix states who may see an enterprise's unpublished listings and
+// who may change its listings (published ones are public and need no grant to read).
+func TestAuthorizeListingsMatrix(t *testing.T) {
+	enterprise := func(userID int64, role accounts.Role) accounts.Actor {
+		return accounts.Actor{UserID: userID, Memberships: []accounts.Member{membership(userID, orgA, role, accounts.KindProducerEnterprise, "karaganda")}}
+	}
+	tests := []struct {
+		name         string
+		actor        accounts.Actor
+		view, manage accounts.Code
+	}{
+		{"anonymous", accounts.Actor{}, unauth, unauth},
+		{"producer manager", enterprise(1, accounts.RoleProducerManager), allow, allow},
+		{"admin", enterprise(2, accounts.RoleAdmin), allow, allow},
+		{"workshop master", enterprise(3, accounts.RoleWorkshopMaster), allow, denied},
+		{"accountant", enterprise(4, accounts.RoleAccountant), allow, denied},
+		{"producer manager of another enterprise", accounts.Actor{UserID: 5, Memberships: []accounts.Member{membership(5, orgB, accounts.RoleProducerManager, accounts.KindProducerEnterprise, "karaganda")}}, hidden, hidden},
+		{"buyer", accounts.Actor{UserID: 6, Memberships: []accounts.Member{membership(6, orgB, accounts.RoleRequester, accounts.KindBuyer, "karaganda")}}, hidden, hidden},
+		{"inspector of the region", accounts.Actor{UserID: 7, Memberships: []accounts.Member{membership(7, orgKaraganda, accounts.RoleInspector, accounts.KindOversight, "karaganda")}}, allow, denied},
+		{"inspector of another region", accounts.Actor{UserID: 8, Memberships: []accounts.Member{membership(8, orgShymkent, accounts.RoleInspector, accounts.KindOversight, "shymkent")}}, hidden, hidden},
+		{"platform auditor", accounts.Actor{UserID: 9, Memberships: []accounts.Member{membership(9, orgPlatform, accounts.RoleAuditor, accounts.KindPlatform, "")}}, allow, denied},
+		// The enterprise's stock system may keep its listings up to date.
+		{"token as producer manager", accounts.Actor{TokenID: 10, Memberships: []accounts.Member{membership(0, orgA, accounts.RoleProducerManager, accounts.KindProducerEnterprise, "karaganda")}}, allow, allow},
+	}
+	for _, tt := range tests {
+		res := accounts.Resource{Kind: accounts.ResourceListings, OrgID: orgA, Region: "karaganda"}
+		if got := accounts.ErrorCode(accounts.Authorize(tt.actor, accounts.ActionView, res)); got != tt.view {
+			t.Errorf("%s: view = %q; want %q", tt.name, got, tt.view)
+		}
+		if got := accounts.ErrorCode(accounts.Authorize(tt.actor, accounts.ActionManage, res)); got != tt.manage {
+			t.Errorf("%s: manage = %q; want %q", tt.name, got, tt.manage)
+		}
+	}
+}

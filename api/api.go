@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/sheber-kz/sheber/accounts"
+	"github.com/sheber-kz/sheber/catalog"
 )
 
 // Limits of the HTTP server. The README lists them too.
@@ -52,6 +53,8 @@ type Check struct {
 // Server holds what the API's handlers and middleware need.
 type Server struct {
 	Accounts *accounts.Service
+	// Catalog serves the category tree and the enterprises' listings.
+	Catalog *catalog.Service
 	// Secret keys the CSRF tokens (HMAC); from SESSION_SECRET.
 	Secret []byte
 	// SecureCookies marks cookies Secure; set when the portal is served over TLS.
@@ -123,6 +126,15 @@ func NewApp(s *Server) *fiber.App {
 	v1.Get("/organizations/:id/tokens", s.tokens)
 	v1.Post("/organizations/:id/tokens", s.issueToken)
 	v1.Delete("/organizations/:id/tokens/:tokenID", s.revokeToken)
+	v1.Get("/categories", s.categories)
+	v1.Get("/organizations/:id/listings", s.enterpriseListings)
+	v1.Post("/organizations/:id/listings", s.createListing)
+	v1.Get("/listings/:id", s.listing)
+	v1.Put("/listings/:id", s.updateListing)
+	v1.Post("/listings/:id/publish", s.setListingStatus(catalog.StatusPublished))
+	v1.Post("/listings/:id/archive", s.setListingStatus(catalog.StatusArchived))
+	v1.Post("/listings/:id/unpublish", s.setListingStatus(catalog.StatusDraft))
+	v1.Get("/listings/:id/prices", s.listingPrices)
 	v1.Use(func(c *fiber.Ctx) error {
 		return &accounts.Error{Code: accounts.CodeNotFound, Message: "no such endpoint"}
 	})

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/sheber-kz/sheber/accounts"
+	"github.com/sheber-kz/sheber/catalog"
 )
 
 // DTOs: the JSON shapes of the API. Domain types carry no tags; these do.
@@ -120,4 +121,98 @@ type regionDTO struct {
 
 type listDTO[T any] struct {
 	Items []T `json:"items"`
+}
+
+type categoryDTO struct {
+	Code       string  `json:"code"`
+	ParentCode *string `json:"parent_code"` // null for a top-level category
+	Name       textDTO `json:"name"`
+	Position   int     `json:"position"`
+	// WorkshopKind is the workshop that usually makes the category's goods.
+	WorkshopKind string `json:"workshop_kind"`
+}
+
+func newCategory(c catalog.Category) categoryDTO {
+	dto := categoryDTO{Code: c.Code, Name: newText(c.Name), Position: c.Position, WorkshopKind: string(c.WorkshopKind)}
+	if c.ParentCode != "" {
+		parent := c.ParentCode
+		dto.ParentCode = &parent
+	}
+	return dto
+}
+
+// attributesDTO is a listing's attributes, in responses and in requests alike: every field
+// is optional in a request.
+type attributesDTO struct {
+	LengthMM      int     `json:"length_mm"`
+	WidthMM       int     `json:"width_mm"`
+	HeightMM      int     `json:"height_mm"`
+	Material      textDTO `json:"material"`
+	Colour        textDTO `json:"colour"`
+	Standard      string  `json:"standard"`
+	AgeGroup      string  `json:"age_group"`
+	Certification string  `json:"certification"`
+}
+
+func newAttributes(a catalog.Attributes) attributesDTO {
+	return attributesDTO{LengthMM: a.LengthMM, WidthMM: a.WidthMM, HeightMM: a.HeightMM, Material: newText(a.Material),
+		Colour: newText(a.Colour), Standard: a.Standard, AgeGroup: a.AgeGroup, Certification: a.Certification}
+}
+
+func (a attributesDTO) domain() catalog.Attributes {
+	return catalog.Attributes{LengthMM: a.LengthMM, WidthMM: a.WidthMM, HeightMM: a.HeightMM, Material: a.Material.domain(),
+		Colour: a.Colour.domain(), Standard: a.Standard, AgeGroup: a.AgeGroup, Certification: a.Certification}
+}
+
+func (t textDTO) domain() accounts.Text { return accounts.Text{RU: t.RU, KK: t.KK, EN: t.EN} }
+
+type listingDTO struct {
+	ID                   int64         `json:"id"`
+	EnterpriseID         int64         `json:"enterprise_id"`
+	ExternalCode         string        `json:"external_code"`
+	Title                textDTO       `json:"title"`
+	Description          textDTO       `json:"description"`
+	Category             string        `json:"category"`
+	Attributes           attributesDTO `json:"attributes"`
+	Unit                 string        `json:"unit"`
+	PriceTiyn            int64         `json:"price_tiyn"`
+	VATIncluded          bool          `json:"vat_included"`
+	MinOrderQty          int           `json:"min_order_qty"`
+	LeadTimeDays         int           `json:"lead_time_days"`
+	LabourMinutesPerUnit int           `json:"labour_minutes_per_unit"`
+	ReadyStock           int           `json:"ready_stock"`
+	SiteIDs              []int64       `json:"site_ids"`
+	Status               string        `json:"status"`
+	Version              int           `json:"version"`
+	CreatedAt            time.Time     `json:"created_at"`
+	UpdatedAt            time.Time     `json:"updated_at"`
+	PublishedAt          *time.Time    `json:"published_at"`
+}
+
+func newListing(l catalog.Listing) listingDTO {
+	sites := l.SiteIDs
+	if sites == nil {
+		sites = []int64{} // an array, never null
+	}
+	return listingDTO{ID: l.ID, EnterpriseID: l.EnterpriseID, ExternalCode: l.ExternalCode, Title: newText(l.Title),
+		Description: newText(l.Description), Category: l.CategoryCode, Attributes: newAttributes(l.Attributes), Unit: string(l.Unit),
+		PriceTiyn: l.PriceTiyn, VATIncluded: l.VATIncluded, MinOrderQty: l.MinOrderQty, LeadTimeDays: l.LeadTimeDays,
+		LabourMinutesPerUnit: l.LabourMinutesPerUnit, ReadyStock: l.ReadyStock, SiteIDs: sites, Status: string(l.Status),
+		Version: l.Version, CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt, PublishedAt: l.PublishedAt}
+}
+
+func newListings(ls []catalog.Listing) listDTO[listingDTO] {
+	out := make([]listingDTO, len(ls))
+	for i, l := range ls {
+		out[i] = newListing(l)
+	}
+	return listDTO[listingDTO]{Items: out}
+}
+
+// pricePointDTO is one entry of a listing's public price history; who changed the price is
+// the enterprise's business and is left out.
+type pricePointDTO struct {
+	PriceTiyn   int64     `json:"price_tiyn"`
+	VATIncluded bool      `json:"vat_included"`
+	From        time.Time `json:"from"`
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/sheber-kz/sheber/accounts"
 	"github.com/sheber-kz/sheber/accounts/argon2id"
 	"github.com/sheber-kz/sheber/api"
+	"github.com/sheber-kz/sheber/catalog"
 	"github.com/sheber-kz/sheber/storage/postgres"
 	"github.com/sheber-kz/sheber/storage/postgres/postgrestest"
 	"github.com/sheber-kz/sheber/storage/redis"
@@ -27,16 +28,17 @@ import (
 // testPassword is the password of every user the fixtures create.
 const testPassword = "correct horse battery"
 
-// env is the API on a real accounts.Service: a fresh PostgreSQL database and a private Redis
-// key prefix per test.
+// env is the API on the real accounts and catalog services: a fresh PostgreSQL database and
+// a private Redis key prefix per test.
 type env struct {
-	t     *testing.T
-	db    *postgres.DB
-	redis *redis.Client
-	store *postgres.AccountsStore
-	svc   *accounts.Service
-	srv   *api.Server
-	app   *fiber.App
+	t       *testing.T
+	db      *postgres.DB
+	redis   *redis.Client
+	store   *postgres.AccountsStore
+	svc     *accounts.Service
+	catalog *catalog.Service
+	srv     *api.Server
+	app     *fiber.App
 }
 
 // newEnv builds the app; configure, if given, adjusts the Server before NewApp sees it.
@@ -48,7 +50,8 @@ func newEnv(t *testing.T, configure ...func(*api.Server)) *env {
 	e.svc = &accounts.Service{Store: e.store, Sessions: redis.NewSessions(rc), Limiter: redis.Limiter{Client: rc},
 		Hasher:    &argon2id.Hasher{Params: argon2id.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}},
 		PublicURL: "http://localhost"}
-	e.srv = &api.Server{Accounts: e.svc, Secret: []byte("test-secret-test-secret-test-secret!"), Metrics: api.NewMetrics(),
+	e.catalog = &catalog.Service{Store: postgres.NewCatalogStore(db), Directory: e.store}
+	e.srv = &api.Server{Accounts: e.svc, Catalog: e.catalog, Secret: []byte("test-secret-test-secret-test-secret!"), Metrics: api.NewMetrics(),
 		Checks: []api.Check{{Name: "postgres", Ping: db.Ping}, {Name: "redis", Ping: rc.Ping}}}
 	for _, f := range configure {
 		f(e.srv)

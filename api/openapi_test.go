@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/sheber-kz/sheber/accounts"
+	"github.com/sheber-kz/sheber/catalog"
 )
 
 // spec is the part of api/openapi.yaml that the tests read.
@@ -348,6 +349,17 @@ func TestOpenAPILimits(t *testing.T) {
 		"max_password_length":              accounts.MaxPasswordLength,
 		"max_name_length":                  accounts.MaxNameLength,
 		"max_email_length":                 accounts.MaxEmailLength,
+		"max_listing_title_length":         catalog.MaxTitleLength,
+		"max_listing_description_length":   catalog.MaxDescriptionLength,
+		"max_listing_attribute_length":     catalog.MaxAttributeLength,
+		"max_listing_external_code_length": catalog.MaxExternalCodeLen,
+		"max_price_tiyn":                   catalog.MaxPriceTiyn,
+		"max_min_order_qty":                catalog.MaxMinOrderQuantity,
+		"max_lead_time_days":               catalog.MaxLeadTimeDays,
+		"max_labour_minutes_per_unit":      catalog.MaxLabourMinutes,
+		"max_ready_stock":                  catalog.MaxReadyStock,
+		"max_sites_per_listing":            catalog.MaxSitesPerListing,
+		"max_dimension_mm":                 catalog.MaxDimensionMM,
 	}
 	for k, v := range want {
 		got, ok := s.Info.Limits[k]
@@ -382,7 +394,16 @@ func TestOpenAPIEnums(t *testing.T) {
 			subtypes = append(subtypes, string(st))
 		}
 	}
-	for name, want := range map[string][]string{"ErrorCode": codes, "Role": roles, "Kind": kinds, "Subtype": subtypes} {
+	var units, workshops []string
+	for _, u := range catalog.Units {
+		units = append(units, string(u))
+	}
+	for _, k := range accounts.WorkshopKinds {
+		workshops = append(workshops, string(k))
+	}
+	statuses := []string{string(catalog.StatusDraft), string(catalog.StatusPublished), string(catalog.StatusArchived)}
+	for name, want := range map[string][]string{"ErrorCode": codes, "Role": roles, "Kind": kinds, "Subtype": subtypes,
+		"Unit": units, "WorkshopKind": workshops, "ListingStatus": statuses} {
 		got := slices.Clone(s.Components.Schemas[name].Enum)
 		sort.Strings(got)
 		sort.Strings(want)
@@ -414,12 +435,24 @@ func TestOpenAPISchemasMatchDTOs(t *testing.T) {
 		"TokenList":      listDTO[tokenDTO]{},
 		"Region":         regionDTO{},
 		"RegionList":     listDTO[regionDTO]{},
+		"Category":       categoryDTO{},
+		"CategoryList":   listDTO[categoryDTO]{},
+		"Attributes":     attributesDTO{},
+		"Listing":        listingDTO{},
+		"ListingList":    listDTO[listingDTO]{},
+		"PricePoint":     pricePointDTO{},
+		"PriceHistory":   listDTO[pricePointDTO]{},
 	}
 	requests := map[string]any{
 		"LoginRequest":            loginRequest{},
 		"InviteRequest":           inviteRequest{},
 		"IssueTokenRequest":       issueTokenRequest{},
 		"AcceptInvitationRequest": acceptInvitationRequest{},
+		"TextInput":               textDTO{},
+		"AttributesInput":         attributesDTO{},
+		"ListingInput":            listingRequest{},
+		"UpdateListingRequest":    updateListingRequest{},
+		"ListingVersionRequest":   listingVersionRequest{},
 	}
 	check := func(name string, v any, response bool) {
 		sch, ok := s.Components.Schemas[name]
@@ -433,10 +466,12 @@ func TestOpenAPISchemasMatchDTOs(t *testing.T) {
 		typ := reflect.TypeOf(v)
 		fields := map[string]reflect.StructField{}
 		var required []string
-		for i := 0; i < typ.NumField(); i++ {
-			f := typ.Field(i)
+		for _, f := range reflect.VisibleFields(typ) {
 			tag := f.Tag.Get("json")
 			jsonName, opts, _ := strings.Cut(tag, ",")
+			if f.Anonymous && tag == "" && f.Type.Kind() == reflect.Struct {
+				continue // encoding/json promotes the embedded struct's fields, listed here too
+			}
 			if jsonName == "-" || !f.IsExported() {
 				continue
 			}
@@ -499,7 +534,7 @@ func typeMismatch(gt reflect.Type, p schema) string {
 		switch {
 		case gt.Kind() == reflect.Struct && gt != timeType:
 			return ""
-		case gt.Kind() == reflect.String && slices.Contains([]string{"Role", "Kind", "Subtype", "ErrorCode"}, target):
+		case gt.Kind() == reflect.String && slices.Contains([]string{"Role", "Kind", "Subtype", "ErrorCode", "Unit", "ListingStatus", "WorkshopKind"}, target):
 			return ""
 		}
 		return fmt.Sprintf("refers to %s, but the Go type is %s", target, gt)

@@ -28,6 +28,7 @@ import (
 	"github.com/sheber-kz/sheber/accounts"
 	"github.com/sheber-kz/sheber/accounts/argon2id"
 	"github.com/sheber-kz/sheber/api"
+	"github.com/sheber-kz/sheber/catalog"
 	"github.com/sheber-kz/sheber/frontend"
 	"github.com/sheber-kz/sheber/storage/objects"
 	"github.com/sheber-kz/sheber/storage/postgres"
@@ -160,8 +161,9 @@ func serve(ctx context.Context) error {
 		defer engine.Close()
 		checks = append(checks, api.Check{Name: "meilisearch", Ping: engine.Ping, Optional: true})
 	}
+	cat := &catalog.Service{Store: postgres.NewCatalogStore(db), Directory: postgres.NewAccountsStore(db)}
 	srv := &api.Server{
-		Accounts: svc, Secret: []byte(cfg.SessionSecret), SecureCookies: cfg.secureCookies(),
+		Accounts: svc, Catalog: cat, Secret: []byte(cfg.SessionSecret), SecureCookies: cfg.secureCookies(),
 		Logger: logger, Metrics: metrics, Checks: checks, TrustedProxies: cfg.TrustedProxies,
 	}
 	ui, err := frontend.New(srv)

@@ -89,7 +89,7 @@ func TestMigrateServeAndShutdown(t *testing.T) {
 		stop()
 		t.Fatalf("server did not come up: %v (run: %v)", err, drain(done))
 	}
-	for _, path := range []string{"/healthz", "/readyz", "/api/openapi.yaml", "/"} {
+	for _, path := range []string{"/healthz", "/readyz", "/api/openapi.yaml", "/", "/api/v1/categories"} {
 		resp, err := http.Get(base + path)
 		if err != nil {
 			t.Fatal(err)
