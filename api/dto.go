@@ -166,27 +166,17 @@ func (a attributesDTO) domain() catalog.Attributes {
 
 func (t textDTO) domain() accounts.Text { return accounts.Text{RU: t.RU, KK: t.KK, EN: t.EN} }
 
+// listingDTO is a listing as the API shows it: the writable fields of listingRequest
+// (flattened into the same JSON object) with identity, status, version and timestamps.
 type listingDTO struct {
-	ID                   int64         `json:"id"`
-	EnterpriseID         int64         `json:"enterprise_id"`
-	ExternalCode         string        `json:"external_code"`
-	Title                textDTO       `json:"title"`
-	Description          textDTO       `json:"description"`
-	Category             string        `json:"category"`
-	Attributes           attributesDTO `json:"attributes"`
-	Unit                 string        `json:"unit"`
-	PriceTiyn            int64         `json:"price_tiyn"`
-	VATIncluded          bool          `json:"vat_included"`
-	MinOrderQty          int           `json:"min_order_qty"`
-	LeadTimeDays         int           `json:"lead_time_days"`
-	LabourMinutesPerUnit int           `json:"labour_minutes_per_unit"`
-	ReadyStock           int           `json:"ready_stock"`
-	SiteIDs              []int64       `json:"site_ids"`
-	Status               string        `json:"status"`
-	Version              int           `json:"version"`
-	CreatedAt            time.Time     `json:"created_at"`
-	UpdatedAt            time.Time     `json:"updated_at"`
-	PublishedAt          *time.Time    `json:"published_at"`
+	ID           int64 `json:"id"`
+	EnterpriseID int64 `json:"enterprise_id"`
+	listingRequest
+	Status      string     `json:"status"`
+	Version     int        `json:"version"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+	PublishedAt *time.Time `json:"published_at"`
 }
 
 func newListing(l catalog.Listing) listingDTO {
@@ -194,11 +184,12 @@ func newListing(l catalog.Listing) listingDTO {
 	if sites == nil {
 		sites = []int64{} // an array, never null
 	}
-	return listingDTO{ID: l.ID, EnterpriseID: l.EnterpriseID, ExternalCode: l.ExternalCode, Title: newText(l.Title),
-		Description: newText(l.Description), Category: l.CategoryCode, Attributes: newAttributes(l.Attributes), Unit: string(l.Unit),
-		PriceTiyn: l.PriceTiyn, VATIncluded: l.VATIncluded, MinOrderQty: l.MinOrderQty, LeadTimeDays: l.LeadTimeDays,
-		LabourMinutesPerUnit: l.LabourMinutesPerUnit, ReadyStock: l.ReadyStock, SiteIDs: sites, Status: string(l.Status),
-		Version: l.Version, CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt, PublishedAt: l.PublishedAt}
+	return listingDTO{ID: l.ID, EnterpriseID: l.EnterpriseID,
+		listingRequest: listingRequest{ExternalCode: l.ExternalCode, Title: newText(l.Title), Description: newText(l.Description),
+			Category: l.CategoryCode, Attributes: newAttributes(l.Attributes), Unit: string(l.Unit), PriceTiyn: l.PriceTiyn,
+			VATIncluded: l.VATIncluded, MinOrderQty: l.MinOrderQty, LeadTimeDays: l.LeadTimeDays,
+			LabourMinutesPerUnit: l.LabourMinutesPerUnit, ReadyStock: l.ReadyStock, SiteIDs: sites},
+		Status: string(l.Status), Version: l.Version, CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt, PublishedAt: l.PublishedAt}
 }
 
 func newListings(ls []catalog.Listing) listDTO[listingDTO] {
