@@ -135,6 +135,9 @@ func NewApp(s *Server) *fiber.App {
 	v1.Post("/listings/:id/archive", s.setListingStatus(catalog.StatusArchived))
 	v1.Post("/listings/:id/unpublish", s.setListingStatus(catalog.StatusDraft))
 	v1.Get("/listings/:id/prices", s.listingPrices)
+	v1.Get("/products", s.products)
+	v1.Get("/products/:id", s.product)
+	v1.Get("/suggest", s.suggest)
 	v1.Use(func(c *fiber.Ctx) error {
 		return &accounts.Error{Code: accounts.CodeNotFound, Message: "no such endpoint"}
 	})

@@ -207,3 +207,38 @@ type pricePointDTO struct {
 	VATIncluded bool      `json:"vat_included"`
 	From        time.Time `json:"from"`
 }
+
+// searchResultDTO is one page of the public catalog's search results.
+type searchResultDTO struct {
+	Items   []listingDTO `json:"items"`
+	Total   int          `json:"total"`
+	Page    int          `json:"page"`
+	PerPage int          `json:"per_page"`
+	Facets  facetsDTO    `json:"facets"`
+}
+
+type facetsDTO struct {
+	Categories  []facetCountDTO `json:"categories"`
+	Regions     []facetCountDTO `json:"regions"`
+	Enterprises []facetCountDTO `json:"enterprises"`
+	PriceBands  []priceBandDTO  `json:"price_bands"`
+}
+
+type facetCountDTO struct {
+	Key   string `json:"key"`
+	Count int    `json:"count"`
+}
+
+type priceBandDTO struct {
+	Min   int64 `json:"min"`
+	Max   int64 `json:"max"` // 0: no upper bound
+	Count int   `json:"count"`
+}
+
+// suggestionDTO is a search-as-you-type proposal: a listing's title or a category.
+type suggestionDTO struct {
+	Kind      string  `json:"kind"`
+	Text      textDTO `json:"text"`
+	ListingID int64   `json:"listing_id,omitempty"`
+	Category  string  `json:"category,omitempty"`
+}

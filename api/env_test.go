@@ -50,7 +50,8 @@ func newEnv(t *testing.T, configure ...func(*api.Server)) *env {
 	e.svc = &accounts.Service{Store: e.store, Sessions: redis.NewSessions(rc), Limiter: redis.Limiter{Client: rc},
 		Hasher:    &argon2id.Hasher{Params: argon2id.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}},
 		PublicURL: "http://localhost"}
-	e.catalog = &catalog.Service{Store: postgres.NewCatalogStore(db), Directory: e.store}
+	catalogStore := postgres.NewCatalogStore(db)
+	e.catalog = &catalog.Service{Store: catalogStore, Directory: e.store, Searcher: catalogStore}
 	e.srv = &api.Server{Accounts: e.svc, Catalog: e.catalog, Secret: []byte("test-secret-test-secret-test-secret!"), Metrics: api.NewMetrics(),
 		Checks: []api.Check{{Name: "postgres", Ping: db.Ping}, {Name: "redis", Ping: rc.Ping}}}
 	for _, f := range configure {

@@ -360,6 +360,12 @@ func TestOpenAPILimits(t *testing.T) {
 		"max_ready_stock":                  catalog.MaxReadyStock,
 		"max_sites_per_listing":            catalog.MaxSitesPerListing,
 		"max_dimension_mm":                 catalog.MaxDimensionMM,
+		"max_search_query_length":          catalog.MaxQueryLength,
+		"max_search_page":                  catalog.MaxPage,
+		"max_search_per_page":              catalog.MaxPerPage,
+		"default_search_per_page":          catalog.DefaultPerPage,
+		"max_suggestions":                  catalog.MaxSuggestions,
+		"min_suggest_length":               catalog.MinSuggestLength,
 	}
 	for k, v := range want {
 		got, ok := s.Info.Limits[k]
@@ -442,6 +448,12 @@ func TestOpenAPISchemasMatchDTOs(t *testing.T) {
 		"ListingList":    listDTO[listingDTO]{},
 		"PricePoint":     pricePointDTO{},
 		"PriceHistory":   listDTO[pricePointDTO]{},
+		"SearchResult":   searchResultDTO{},
+		"Facets":         facetsDTO{},
+		"FacetCount":     facetCountDTO{},
+		"PriceBand":      priceBandDTO{},
+		"Suggestion":     suggestionDTO{},
+		"SuggestionList": listDTO[suggestionDTO]{},
 	}
 	requests := map[string]any{
 		"LoginRequest":            loginRequest{},

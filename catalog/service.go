@@ -13,6 +13,9 @@ import (
 type Service struct {
 	Store     Store
 	Directory Directory
+	// Searcher is the search engine; the PostgreSQL store serves unless Meilisearch is
+	// configured.
+	Searcher Searcher
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }

@@ -161,7 +161,8 @@ func serve(ctx context.Context) error {
 		defer engine.Close()
 		checks = append(checks, api.Check{Name: "meilisearch", Ping: engine.Ping, Optional: true})
 	}
-	cat := &catalog.Service{Store: postgres.NewCatalogStore(db), Directory: postgres.NewAccountsStore(db)}
+	catalogStore := postgres.NewCatalogStore(db)
+	cat := &catalog.Service{Store: catalogStore, Directory: postgres.NewAccountsStore(db), Searcher: catalogStore}
 	srv := &api.Server{
 		Accounts: svc, Catalog: cat, Secret: []byte(cfg.SessionSecret), SecureCookies: cfg.secureCookies(),
 		Logger: logger, Metrics: metrics, Checks: checks, TrustedProxies: cfg.TrustedProxies,

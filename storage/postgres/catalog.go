@@ -194,9 +194,9 @@ func (s *CatalogStore) CreateListing(ctx context.Context, l *catalog.Listing) er
 			description_ru, description_kk, description_en, category_code, length_mm, width_mm, height_mm,
 			material_ru, material_kk, material_en, colour_ru, colour_kk, colour_en, standard, age_group, certification,
 			unit, price_tiyn, vat_included, min_order_qty, lead_time_days, labour_minutes_per_unit, ready_stock,
-			status, published_at)
+			status, published_at, search_title, search_body)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-			$21, $22, $23, $24, $25, $26, $27, $28, $29, $30)
+			$21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32)
 		RETURNING id, version, created_at, updated_at, published_at`
 	var (
 		id                   int64
@@ -205,7 +205,7 @@ func (s *CatalogStore) CreateListing(ctx context.Context, l *catalog.Listing) er
 		publishedAt          sql.NullTime
 	)
 	err := inTx(ctx, s.db, s.q, func(tx queryer) error {
-		args := append([]any{l.EnterpriseID}, listingArgs(l)...)
+		args := append(append([]any{l.EnterpriseID}, listingArgs(l)...), searchArgs(l)...)
 		if err := tx.QueryRowxContext(ctx, q, args...).Scan(&id, &version, &createdAt, &updatedAt, &publishedAt); err != nil {
 			return translateListing(err)
 		}
@@ -268,7 +268,7 @@ func (s *CatalogStore) UpdateListing(ctx context.Context, l *catalog.Listing, ex
 			standard = $19, age_group = $20, certification = $21,
 			unit = $22, price_tiyn = $23, vat_included = $24, min_order_qty = $25, lead_time_days = $26,
 			labour_minutes_per_unit = $27, ready_stock = $28, status = $29, published_at = $30,
-			version = version + 1, updated_at = now()
+			search_title = $32, search_body = $33, version = version + 1, updated_at = now()
 		WHERE id = $1 AND version = $31
 		RETURNING enterprise_id, version, updated_at, published_at`
 	const current = `SELECT version FROM listings WHERE id = $1`
@@ -280,7 +280,7 @@ func (s *CatalogStore) UpdateListing(ctx context.Context, l *catalog.Listing, ex
 		publishedAt  sql.NullTime
 	)
 	err := inTx(ctx, s.db, s.q, func(tx queryer) error {
-		args := append(append([]any{l.ID}, listingArgs(l)...), expectedVersion)
+		args := append(append(append([]any{l.ID}, listingArgs(l)...), expectedVersion), searchArgs(l)...)
 		err := tx.QueryRowxContext(ctx, q, args...).Scan(&enterpriseID, &version, &updatedAt, &publishedAt)
 		if errors.Is(err, sql.ErrNoRows) {
 			var v int

@@ -1,0 +1,361 @@
+package postgres_test
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/sheber-kz/sheber/accounts"
+	"github.com/sheber-kz/sheber/catalog"
+	"github.com/sheber-kz/sheber/storage/postgres"
+)
+
+// searchFixture is a fixed catalog: twelve published listings and one draft of two
+// enterprises, made at sites of two institutions in two regions. Listings are named by
+// short keys; created in the order of searchData, so the last is the newest.
+type searchFixture struct {
+	fixture
+	catalog    *postgres.CatalogStore
+	entA, entB accounts.Organization
+	instK      accounts.Organization // in karaganda
+	instP      accounts.Organization // in pavlodar
+	ids        map[string]int64
+	names      map[int64]string
+}
+
+type searchItem struct {
+	key      string
+	ent      string // "A" or "B"
+	site     string // "wood" (A, karaganda), "metal" (A, pavlodar), "sewing", "blocks" (B, pavlodar)
+	title    accounts.Text
+	desc     string
+	category string
+	price    int64 // tiyn
+	stock    int
+	lead     int
+	status   catalog.Status
+}
+
+var searchData = []searchItem{
+	{key: "desk2", ent: "A", site: "wood", title: accounts.Text{RU: "Парта ученическая двухместная", KK: "Екі орындық оқушы партасы", EN: "Two-seat school desk"},
+		desc: "Регулируемая по высоте", category: "furniture-desks", price: 3_450_000, stock: 40, lead: 21},
+	{key: "desk1", ent: "A", site: "wood", title: accounts.Text{RU: "Парта одноместная", KK: "Бір орындық парта", EN: "Single school desk"},
+		desc: "Для начальной школы", category: "furniture-desks", price: 2_800_000, stock: 0, lead: 30},
+	{key: "table", ent: "A", site: "wood", title: accounts.Text{RU: "Стол учительский", KK: "Мұғалім үстелі", EN: "Teacher's table"},
+		desc: "В комплект к парте", category: "furniture-desks", price: 4_200_000, stock: 5, lead: 14},
+	{key: "chair", ent: "A", site: "wood", title: accounts.Text{RU: "Стул ученический", KK: "Оқушы орындығы", EN: "School chair"},
+		desc: "Каркас из стальной трубы", category: "furniture-chairs", price: 1_200_000, stock: 100, lead: 10},
+	{key: "wardrobe", ent: "A", site: "wood", title: accounts.Text{RU: "Шкаф для одежды", KK: "Киім шкафы", EN: "Wardrobe"},
+		desc: "Две створки", category: "furniture-cabinets", price: 6_500_000, stock: 0, lead: 45},
+	{key: "corner", ent: "A", site: "wood", title: accounts.Text{RU: "Игровой уголок «Шаңырақ»", KK: "«Шаңырақ» ойын бұрышы", EN: "Shanyraq play corner"},
+		desc: "Для детских садов", category: "play-corners", price: 25_000_000, stock: 2, lead: 60},
+	{key: "bench", ent: "A", site: "metal", title: accounts.Text{RU: "Скамейка садовая", KK: "Бақша орындығы", EN: "Garden bench"},
+		desc: "Чугунные боковины с орнаментом шаңырақ", category: "small-forms-benches", price: 8_900_000, stock: 12, lead: 20},
+	{key: "urn", ent: "A", site: "metal", title: accounts.Text{RU: "Урна уличная", KK: "Көше қоқыс жәшігі", EN: "Street litter bin"},
+		desc: "Оцинкованная сталь", category: "small-forms-urns", price: 950_000, stock: 30, lead: 7},
+	{key: "workwear", ent: "B", site: "sewing", title: accounts.Text{RU: "Костюм рабочий", KK: "Жұмыс костюмі", EN: "Work suit"},
+		desc: "Смесовая ткань", category: "sewn-workwear", price: 1_800_000, stock: 200, lead: 14},
+	{key: "bedding", ent: "B", site: "sewing", title: accounts.Text{RU: "Комплект постельного белья", KK: "Төсек жабдықтары жиынтығы", EN: "Bedding set"},
+		desc: "Бязь", category: "sewn-bedding", price: 700_000, stock: 0, lead: 10},
+	{key: "paving", ent: "B", site: "blocks", title: accounts.Text{RU: "Тротуарная плитка", KK: "Тротуар плиткасы", EN: "Paving tile"},
+		desc: "Вибропрессованная", category: "construction-paving", price: 450_000, stock: 1000, lead: 5},
+	{key: "gazebo", ent: "A", site: "metal", title: accounts.Text{RU: "Беседка «Юрта»", KK: "«Киіз үй» беседкасы", EN: "Yurt gazebo"},
+		desc: "Металлический каркас, купол с шаңыраком", category: "small-forms-gazebos", price: 120_000_000, stock: 0, lead: 90},
+	{key: "draft", ent: "A", site: "wood", title: accounts.Text{RU: "Парта школьная Шаңырақ", KK: "Мектеп партасы", EN: "School desk"},
+		desc: "Черновик", category: "furniture-desks", price: 1_000_000, stock: 10, lead: 1, status: catalog.StatusDraft},
+}
+
+func newSearchFixture(t *testing.T) searchFixture {
+	t.Helper()
+	f := searchFixture{fixture: newFixture(t), ids: map[string]int64{}, names: map[int64]string{}}
+	f.catalog = postgres.NewCatalogStore(f.db)
+	ctx := testCtx(t)
+	inst := func(region string, number int) accounts.Organization {
+		o := accounts.Organization{BIN: newBIN(t), Kind: accounts.KindProducerInstitution, Subtype: accounts.SubtypePenalInstitution,
+			Name: accounts.Text{RU: fmt.Sprintf("Учреждение № %d", number)}, Region: region, InstitutionNumber: number}
+		if err := f.store.CreateOrganization(ctx, &o); err != nil {
+			t.Fatalf("CreateOrganization(institution): %v", err)
+		}
+		return o
+	}
+	f.instK, f.instP = inst("karaganda", 16), inst("pavlodar", 12)
+	f.entA = f.org(t, accounts.KindProducerEnterprise, "karaganda")
+	f.entB = f.org(t, accounts.KindProducerEnterprise, "pavlodar")
+	site := func(ent, in accounts.Organization, code string, kind accounts.WorkshopKind) int64 {
+		s := accounts.ProductionSite{EnterpriseID: ent.ID, InstitutionID: in.ID, Code: code, Name: accounts.Text{RU: code},
+			WorkshopKind: kind, WeeklyCapacityHours: 400}
+		if err := f.store.CreateProductionSite(ctx, &s); err != nil {
+			t.Fatalf("CreateProductionSite(%s): %v", code, err)
+		}
+		return s.ID
+	}
+	sites := map[string]int64{
+		"wood":   site(f.entA, f.instK, "wood", accounts.WorkshopWoodwork),
+		"metal":  site(f.entA, f.instP, "metal", accounts.WorkshopMetalwork),
+		"sewing": site(f.entB, f.instP, "sewing", accounts.WorkshopSewing),
+		"blocks": site(f.entB, f.instP, "blocks", accounts.WorkshopConstruction),
+	}
+	published := time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC)
+	for _, d := range searchData {
+		ent := f.entA
+		if d.ent == "B" {
+			ent = f.entB
+		}
+		l := catalog.Listing{EnterpriseID: ent.ID, ExternalCode: d.key, Title: d.title,
+			Description: accounts.Text{RU: d.desc}, CategoryCode: d.category, Unit: catalog.UnitPiece,
+			Attributes: catalog.Attributes{Material: accounts.Text{RU: "дерево"}, Standard: "ГОСТ 1"},
+			PriceTiyn:  d.price, VATIncluded: true, MinOrderQty: 1, LeadTimeDays: d.lead, ReadyStock: d.stock,
+			SiteIDs: []int64{sites[d.site]}, Status: catalog.StatusPublished, PublishedAt: &published}
+		if d.status != "" {
+			l.Status, l.PublishedAt = d.status, nil
+		}
+		if err := f.catalog.CreateListing(ctx, &l); err != nil {
+			t.Fatalf("CreateListing(%s): %v", d.key, err)
+		}
+		f.ids[d.key], f.names[l.ID] = l.ID, d.key
+	}
+	return f
+}
+
+// search runs q and returns the keys of the listings on the page, in order.
+func (f searchFixture) search(t *testing.T, q catalog.SearchQuery) ([]string, catalog.SearchResult) {
+	t.Helper()
+	if err := q.Validate(); err != nil {
+		t.Fatalf("Validate(%+v): %v", q, err)
+	}
+	q.Text = catalog.Fold(q.Text)
+	res, err := f.catalog.Search(testCtx(t), q)
+	if err != nil {
+		t.Fatalf("Search(%+v): %v", q, err)
+	}
+	keys := make([]string, len(res.Items))
+	for i, l := range res.Items {
+		keys[i] = f.names[l.ID]
+		if l.Status != catalog.StatusPublished {
+			t.Errorf("Search(%+v) returned %s of status %s", q, keys[i], l.Status)
+		}
+	}
+	return keys, res
+}
+
+func intPtr(n int) *int { return &n }
+
+func TestSearch(t *testing.T) {
+	t.Parallel()
+	f := newSearchFixture(t)
+	// newest first: the reverse of searchData without the draft
+	newest := []string{"gazebo", "paving", "bedding", "workwear", "urn", "bench", "corner", "wardrobe", "chair", "table", "desk1", "desk2"}
+	// The title hit first; then the description with the word as it is (stemmed and verbatim
+	// hits) before the one with it inflected ("шаңыраком": a stemmed hit only).
+	shanyraq := []string{"corner", "bench", "gazebo"}
+	for _, tt := range []struct {
+		name  string
+		q     catalog.SearchQuery
+		want  []string
+		total int // -1: len(want)
+	}{
+		{"no text: every published listing, newest first", catalog.SearchQuery{PerPage: 100}, newest, -1},
+		{"exact word; title hits before the description's", catalog.SearchQuery{Text: "парта"}, []string{"desk1", "desk2", "table"}, -1},
+		{"one typo", catalog.SearchQuery{Text: "партв"}, []string{"desk1", "desk2"}, -1},
+		{"Latin transliteration", catalog.SearchQuery{Text: "parta"}, []string{"desk1", "desk2", "table"}, -1},
+		{"Kazakh letters", catalog.SearchQuery{Text: "Шаңырақ"}, shanyraq, -1},
+		{"Kazakh folded to Russian", catalog.SearchQuery{Text: "шанырак"}, shanyraq, -1},
+		{"Kazakh Latin", catalog.SearchQuery{Text: "shanyraq"}, shanyraq, -1},
+		{"two words, both must match", catalog.SearchQuery{Text: "стул ученический"}, []string{"chair"}, -1},
+		{"two words, title", catalog.SearchQuery{Text: "парта одноместная"}, []string{"desk1"}, -1},
+		{"no match", catalog.SearchQuery{Text: "холодильник"}, []string{}, -1},
+		{"SQL in the text is only text", catalog.SearchQuery{Text: "парта' OR 1=1; -- %"}, []string{}, -1},
+		{"a typo too many", catalog.SearchQuery{Text: "првта"}, []string{}, -1},
+		{"category with its subcategories", catalog.SearchQuery{Category: "furniture"}, []string{"wardrobe", "chair", "table", "desk1", "desk2"}, -1},
+		{"subcategory", catalog.SearchQuery{Category: "furniture-chairs"}, []string{"chair"}, -1},
+		{"category and text", catalog.SearchQuery{Category: "small-forms", Text: "шанырак"}, []string{"bench", "gazebo"}, -1},
+		{"region", catalog.SearchQuery{Region: "karaganda"}, []string{"corner", "wardrobe", "chair", "table", "desk1", "desk2"}, -1},
+		{"institution", catalog.SearchQuery{InstitutionID: f.instP.ID}, []string{"gazebo", "paving", "bedding", "workwear", "urn", "bench"}, -1},
+		{"enterprise", catalog.SearchQuery{EnterpriseID: f.entB.ID}, []string{"paving", "bedding", "workwear"}, -1},
+		{"price range", catalog.SearchQuery{PriceMin: 1_000_000, PriceMax: 3_450_000}, []string{"workwear", "chair", "desk1", "desk2"}, -1},
+		{"price minimum only", catalog.SearchQuery{PriceMin: 20_000_000}, []string{"gazebo", "corner"}, -1},
+		{"in stock", catalog.SearchQuery{InStock: true, Category: "furniture"}, []string{"chair", "table", "desk2"}, -1},
+		{"lead time", catalog.SearchQuery{LeadTimeMax: intPtr(10)}, []string{"paving", "bedding", "urn", "chair"}, -1},
+		{"lead time zero", catalog.SearchQuery{LeadTimeMax: intPtr(0)}, []string{}, -1},
+		{"price ascending", catalog.SearchQuery{Sort: catalog.SortPriceAsc, Category: "furniture"}, []string{"chair", "desk1", "desk2", "table", "wardrobe"}, -1},
+		{"price descending", catalog.SearchQuery{Sort: catalog.SortPriceDesc, PerPage: 3}, []string{"gazebo", "corner", "bench"}, 12},
+		{"newest with text", catalog.SearchQuery{Sort: catalog.SortNewest, Text: "парта"}, []string{"table", "desk1", "desk2"}, -1},
+		{"page 1 of 5", catalog.SearchQuery{PerPage: 5}, newest[:5], 12},
+		{"page 2 of 5", catalog.SearchQuery{Page: 2, PerPage: 5}, newest[5:10], 12},
+		{"page 3 of 5", catalog.SearchQuery{Page: 3, PerPage: 5}, newest[10:], 12},
+		{"beyond the last page", catalog.SearchQuery{Page: 4, PerPage: 5}, []string{}, 12},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, res := f.search(t, tt.q)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("Search(%+v) = %v; want %v", tt.q, got, tt.want)
+			}
+			total := tt.total
+			if total < 0 {
+				total = len(tt.want)
+			}
+			if res.Total != total {
+				t.Errorf("Search(%+v) total = %d; want %d", tt.q, res.Total, total)
+			}
+		})
+	}
+}
+
+func TestSearchListingsAreComplete(t *testing.T) {
+	t.Parallel()
+	f := newSearchFixture(t)
+	_, res := f.search(t, catalog.SearchQuery{PerPage: 100})
+	if len(res.Items) != 12 {
+		t.Fatalf("%d items; want 12", len(res.Items))
+	}
+	for _, got := range res.Items {
+		want, err := f.catalog.Listing(testCtx(t), got.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("search item\n%+v\nwant what Listing reads\n%+v", got, want)
+		}
+	}
+}
+
+func TestSearchFacets(t *testing.T) {
+	t.Parallel()
+	f := newSearchFixture(t)
+	a, b := strconv.FormatInt(f.entA.ID, 10), strconv.FormatInt(f.entB.ID, 10)
+	band := func(counts ...int) []catalog.PriceBand {
+		out := slices.Clone(catalog.PriceBands)
+		for i := range out {
+			out[i].Count = counts[i]
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		name string
+		q    catalog.SearchQuery
+		want catalog.Facets
+	}{
+		{"everything", catalog.SearchQuery{PerPage: 1}, catalog.Facets{
+			Categories: []catalog.FacetCount{{Key: "furniture-desks", Count: 3}, {Key: "construction-paving", Count: 1},
+				{Key: "furniture-cabinets", Count: 1}, {Key: "furniture-chairs", Count: 1}, {Key: "play-corners", Count: 1},
+				{Key: "sewn-bedding", Count: 1}, {Key: "sewn-workwear", Count: 1}, {Key: "small-forms-benches", Count: 1},
+				{Key: "small-forms-gazebos", Count: 1}, {Key: "small-forms-urns", Count: 1}},
+			Regions:     []catalog.FacetCount{{Key: "karaganda", Count: 6}, {Key: "pavlodar", Count: 6}},
+			Enterprises: []catalog.FacetCount{{Key: a, Count: 9}, {Key: b, Count: 3}},
+			PriceBands:  band(3, 5, 2, 1, 1),
+		}},
+		{"one text query", catalog.SearchQuery{Text: "Шаңырақ"}, catalog.Facets{
+			Categories:  []catalog.FacetCount{{Key: "play-corners", Count: 1}, {Key: "small-forms-benches", Count: 1}, {Key: "small-forms-gazebos", Count: 1}},
+			Regions:     []catalog.FacetCount{{Key: "pavlodar", Count: 2}, {Key: "karaganda", Count: 1}},
+			Enterprises: []catalog.FacetCount{{Key: a, Count: 3}},
+			PriceBands:  band(0, 0, 1, 1, 1),
+		}},
+		{"nothing found", catalog.SearchQuery{Text: "холодильник"}, catalog.Facets{
+			Categories: []catalog.FacetCount{}, Regions: []catalog.FacetCount{}, Enterprises: []catalog.FacetCount{},
+			PriceBands: band(0, 0, 0, 0, 0),
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, res := f.search(t, tt.q)
+			if !reflect.DeepEqual(res.Facets, tt.want) {
+				t.Errorf("facets of %+v\n%+v\nwant\n%+v", tt.q, res.Facets, tt.want)
+			}
+		})
+	}
+}
+
+// An edit rewrites the folded search columns: a new title is found, the old one no more.
+func TestSearchFollowsEdits(t *testing.T) {
+	t.Parallel()
+	f := newSearchFixture(t)
+	ctx := testCtx(t)
+	l, err := f.catalog.Listing(ctx, f.ids["urn"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Title = accounts.Text{RU: "Контейнер для мусора", KK: "Қоқыс контейнері"}
+	if err := f.catalog.UpdateListing(ctx, &l, l.Version); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := f.search(t, catalog.SearchQuery{Text: "урна"}); len(got) != 0 {
+		t.Errorf("old title still found: %v", got)
+	}
+	if got, _ := f.search(t, catalog.SearchQuery{Text: "қоқыс контейнер"}); !slices.Equal(got, []string{"urn"}) {
+		t.Errorf("new title: %v; want [urn]", got)
+	}
+	l.Status = catalog.StatusArchived
+	if err := f.catalog.UpdateListing(ctx, &l, l.Version); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := f.search(t, catalog.SearchQuery{Text: "контейнер"}); len(got) != 0 {
+		t.Errorf("archived listing found: %v", got)
+	}
+}
+
+func TestSearchSuggest(t *testing.T) {
+	t.Parallel()
+	f := newSearchFixture(t)
+	ctx := testCtx(t)
+	type sug struct{ kind, key string }
+	for _, tt := range []struct {
+		prefix string
+		limit  int
+		want   []sug
+	}{
+		{"пар", 8, []sug{{"category", "furniture-desks"}, {"listing", "desk1"}, {"listing", "desk2"}}},
+		{"пар", 2, []sug{{"category", "furniture-desks"}, {"listing", "desk1"}}},
+		{catalog.Fold("Шаңы"), 8, []sug{{"listing", "corner"}}},
+		{catalog.Fold("mebel"), 8, []sug{{"category", "furniture"}}},
+		{"zzz", 8, []sug{}},
+	} {
+		got, err := f.catalog.Suggest(ctx, tt.prefix, tt.limit)
+		if err != nil {
+			t.Fatalf("Suggest(%q): %v", tt.prefix, err)
+		}
+		keys := []sug{}
+		for _, s := range got {
+			k := s.Category
+			if s.Kind == "listing" {
+				k = f.names[s.ListingID]
+				if s.Text.RU == "" {
+					t.Errorf("Suggest(%q): listing %s without its title", tt.prefix, k)
+				}
+			}
+			keys = append(keys, sug{s.Kind, k})
+		}
+		if !slices.Equal(keys, tt.want) {
+			t.Errorf("Suggest(%q, %d) = %v; want %v", tt.prefix, tt.limit, keys, tt.want)
+		}
+	}
+}
+
+// Migration 00004 backfills the search columns of listings that exist before it.
+func TestSearchMigrationBackfill(t *testing.T) {
+	t.Parallel()
+	f := newSearchFixture(t)
+	ctx := testCtx(t)
+	if _, err := f.db.MigrateDown(ctx, nil); err != nil { // 00004 is the latest
+		t.Fatalf("MigrateDown: %v", err)
+	}
+	var n int
+	if err := f.db.GetContext(ctx, &n, `SELECT count(*) FROM information_schema.columns
+		WHERE table_name = 'listings' AND column_name LIKE 'search%'`); err != nil || n != 0 {
+		t.Fatalf("%d search columns after down (%v); want 0", n, err)
+	}
+	if _, err := f.db.MigrateUp(ctx, nil); err != nil {
+		t.Fatalf("MigrateUp: %v", err)
+	}
+	var title string
+	if err := f.db.GetContext(ctx, &title, `SELECT search_title FROM listings WHERE id = $1`, f.ids["corner"]); err != nil {
+		t.Fatal(err)
+	}
+	if want := "игровои уголок «шанырак» «шанырак» оиын бурышы shanyraq play corner"; title != want {
+		t.Errorf("backfilled search_title = %q; want %q", title, want)
+	}
+	if got, _ := f.search(t, catalog.SearchQuery{Text: "Шаңырақ"}); !slices.Equal(got, []string{"corner", "bench", "gazebo"}) {
+		t.Errorf("search after the backfill = %v", got)
+	}
+}
