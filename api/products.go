@@ -132,12 +132,9 @@ func (s *Server) product(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	l, err := s.Catalog.Listing(c.UserContext(), ActorOf(c), id)
+	l, err := s.Catalog.Product(c.UserContext(), id)
 	if err != nil {
 		return err
-	}
-	if l.Status != catalog.StatusPublished {
-		return &accounts.Error{Code: accounts.CodeNotFound, Message: "not found"}
 	}
 	return c.JSON(newListing(l))
 }

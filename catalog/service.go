@@ -111,6 +111,19 @@ func (s *Service) Listing(ctx context.Context, a accounts.Actor, id int64) (List
 	return l, nil
 }
 
+// Product returns a listing of the public catalog: published ones only. Any other listing
+// is not found, for everyone: its enterprise reads it through Listing.
+func (s *Service) Product(ctx context.Context, id int64) (Listing, error) {
+	l, err := s.Store.Listing(ctx, id)
+	if err != nil {
+		return Listing{}, err
+	}
+	if l.Status != StatusPublished {
+		return Listing{}, &accounts.Error{Code: accounts.CodeNotFound, Message: "not found"}
+	}
+	return l, nil
+}
+
 func (s *Service) authorizeListing(ctx context.Context, a accounts.Actor, action accounts.Action, l Listing) error {
 	org, err := s.Directory.Organization(ctx, l.EnterpriseID)
 	if err != nil {
