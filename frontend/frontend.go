@@ -76,6 +76,9 @@ func (ui *UI) Register(app *fiber.App) {
 	app.Post("/orgs/:id/tokens", ui.issueToken)
 	app.Post("/orgs/:id/tokens/:tokenID/revoke", ui.revokeToken)
 
+	app.Get("/catalog", ui.catalogPage)
+	app.Get("/catalog/:id", ui.productPage)
+
 	app.Get("/invitations/:token", ui.invitation)
 	app.Post("/invitations/:token", ui.acceptInvitation)
 }

@@ -31,12 +31,12 @@ const (
 	langCookieMaxAge = 365 * 24 * time.Hour
 )
 
-// catalog maps a message key to its text in one language.
-type catalog map[string]string
+// messages maps a message key to its text in one language.
+type messages map[string]string
 
 // translate returns the text of key, formatted with args when there are any. A missing
 // key shows itself, which a test and New make sure never happens.
-func (c catalog) translate(key string, args ...any) string {
+func (c messages) translate(key string, args ...any) string {
 	s, ok := c[key]
 	if !ok {
 		return key
@@ -49,14 +49,14 @@ func (c catalog) translate(key string, args ...any) string {
 
 // loadLocales reads locales/<lang>.json for every language and checks that all of them
 // have the same keys, none empty.
-func loadLocales(fsys fs.FS) (map[string]catalog, error) {
-	out := make(map[string]catalog, len(languages))
+func loadLocales(fsys fs.FS) (map[string]messages, error) {
+	out := make(map[string]messages, len(languages))
 	for _, lang := range languages {
 		b, err := fs.ReadFile(fsys, "locales/"+lang+".json")
 		if err != nil {
 			return nil, fmt.Errorf("frontend: locale %s: %w", lang, err)
 		}
-		var c catalog
+		var c messages
 		if err := json.Unmarshal(b, &c); err != nil {
 			return nil, fmt.Errorf("frontend: locale %s: %w", lang, err)
 		}
@@ -69,7 +69,7 @@ func loadLocales(fsys fs.FS) (map[string]catalog, error) {
 }
 
 // compareLocales lists every key that is missing or empty in some language.
-func compareLocales(locales map[string]catalog) []string {
+func compareLocales(locales map[string]messages) []string {
 	keys := map[string]bool{}
 	for _, c := range locales {
 		for k := range c {

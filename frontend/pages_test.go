@@ -19,6 +19,7 @@ import (
 	"github.com/sheber-kz/sheber/accounts"
 	"github.com/sheber-kz/sheber/accounts/argon2id"
 	"github.com/sheber-kz/sheber/api"
+	"github.com/sheber-kz/sheber/catalog"
 	"github.com/sheber-kz/sheber/frontend"
 	"github.com/sheber-kz/sheber/storage/postgres"
 	"github.com/sheber-kz/sheber/storage/postgres/postgrestest"
@@ -53,6 +54,7 @@ type env struct {
 	db     *postgres.DB
 	store  *postgres.AccountsStore
 	hasher *argon2id.Hasher
+	cat    *catalog.Service
 }
 
 func newEnv(t *testing.T) *env {
@@ -61,7 +63,10 @@ func newEnv(t *testing.T) *env {
 	hasher := &argon2id.Hasher{Params: argon2id.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}}
 	svc := &accounts.Service{Store: postgres.NewAccountsStore(db), Sessions: redis.NewSessions(rc), Limiter: redis.Limiter{Client: rc},
 		Hasher: hasher, PublicURL: "http://localhost"}
-	return &env{app: newApp(t, &api.Server{Accounts: svc, Secret: []byte(testSecret)}), db: db, store: postgres.NewAccountsStore(db), hasher: hasher}
+	catalogStore := postgres.NewCatalogStore(db)
+	cat := &catalog.Service{Store: catalogStore, Directory: postgres.NewAccountsStore(db), Searcher: catalogStore}
+	return &env{app: newApp(t, &api.Server{Accounts: svc, Catalog: cat, Secret: []byte(testSecret)}), db: db,
+		store: postgres.NewAccountsStore(db), hasher: hasher, cat: cat}
 }
 
 var binSerial atomic.Int64

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sheber-kz/sheber/accounts"
 	"github.com/sheber-kz/sheber/api"
+	"github.com/sheber-kz/sheber/catalog"
 )
 
 func newTestUI(t *testing.T) *UI {
@@ -47,6 +48,8 @@ func samplePages() map[string][]any {
 	adminWithErrors.Invite, adminWithErrors.Token = bad, bad
 	invitation := invitationPage{Invitation: inv, Org: org, Secret: "abc234"}
 	return map[string][]any{
+		pageCatalog:           sampleCatalogPages(),
+		pageProduct:           sampleProductPages(),
 		pageHome:              {homePage{}, homePage{Memberships: []accounts.Member{member(accounts.RoleAdmin), member(accounts.RoleRequester)}}},
 		pageLogin:             {loginPage{Next: "/account"}, loginPage{Next: "/account", Failed: true, Form: form{Values: map[string]string{"email": "a@b.kz"}}}, loginPage{Form: bad}},
 		pageAccount:           {accountPage{User: accounts.User{Name: "Айгерім", Email: "a@b.kz"}, Memberships: []accounts.Member{member(accounts.RoleAdmin)}}, accountPage{}},
@@ -92,7 +95,7 @@ func TestEveryPageRendersInEveryLanguage(t *testing.T) {
 							t.Errorf("%s/%s #%d: no %q in the page", lang, page, i, want)
 						}
 					}
-					if m := regexp.MustCompile(`\b(?:layout|nav|home|login|account|admin|org|form|error|kind|role|created|issued|invitation|common)\.[a-z_]+(?:\.[a-z_]+)?\b`).FindString(stripAttrs(html)); m != "" {
+					if m := regexp.MustCompile(`\b(?:layout|nav|home|login|account|admin|org|form|error|kind|role|created|issued|invitation|common|catalog|product|unit|listings|editor)\.[a-z_]+(?:\.[a-z_]+)?\b`).FindString(stripAttrs(html)); m != "" {
 						t.Errorf("%s/%s #%d: untranslated key %q in the page", lang, page, i, m)
 					}
 					if strings.Contains(html, "style=") || strings.Contains(html, "<script>") || strings.Contains(html, "<style") {
@@ -178,6 +181,12 @@ func TestLocalesAreComplete(t *testing.T) {
 	}
 	for k := range accounts.Subtypes {
 		used["kind."+string(k)] = true
+	}
+	for _, u := range catalog.Units {
+		used["unit."+string(u)] = true
+	}
+	for _, s := range []catalog.Sort{catalog.SortRelevance, catalog.SortPriceAsc, catalog.SortPriceDesc, catalog.SortNewest} {
+		used["catalog.sort_"+string(s)] = true
 	}
 	for _, code := range errorCodes {
 		used["error."+string(code)+".title"] = true

@@ -25,10 +25,13 @@ const (
 	pageTokenIssued       = "token_issued"
 	pageInvitation        = "invitation"
 	pageError             = "error"
+	pageCatalog           = "catalog"
+	pageProduct           = "product"
 )
 
 // pages lists every page template the UI renders.
-var pages = []string{pageHome, pageLogin, pageAccount, pageOrgAdmin, pageInvitationCreated, pageTokenIssued, pageInvitation, pageError}
+var pages = []string{pageHome, pageLogin, pageAccount, pageOrgAdmin, pageInvitationCreated, pageTokenIssued, pageInvitation, pageError,
+	pageCatalog, pageProduct}
 
 // timeLayout is how the portal writes a moment: day.month.year hours:minutes.
 const timeLayout = "02.01.2006 15:04"
@@ -45,8 +48,25 @@ type templateSet map[string]*template.Template
 //	{{roleName .Role}}     the name of a role
 //	{{datetime .At}}       a time in Asia/Almaty, 02.01.2006 15:04
 //	{{csrfField}}          the name of the form field that carries the CSRF token
-func templateFuncs(lang string, c catalog, a *assets, zone *time.Location) template.FuncMap {
+//	{{textLang .Title}}    the language {{text .Title}} is in (the page's, or a fallback)
+//	{{fallbackLang .Title}} that language if it is not the page's, else ""
+//	{{tenge .PriceTiyn}}   a price in tiyn written in tenge, "12 345,67 ₸"
+//	{{unitName .Unit}}     the name of a unit of measure
+//	{{regionName .Region}} the name of a region
+//	{{add 1 2}}            integer addition, for counters
+func templateFuncs(lang string, c messages, a *assets, zone *time.Location) template.FuncMap {
 	return template.FuncMap{
+		"textLang":     func(t accounts.Text) string { return textLanguage(t, lang) },
+		"fallbackLang": func(t accounts.Text) string { return fallbackLanguage(t, lang) },
+		"tenge":        func(tiyn int64) string { return formatTenge(lang, tiyn) },
+		"unitName":     func(u any) string { return c.translate(fmt.Sprint("unit.", u)) },
+		"regionName": func(code string) string {
+			if r, ok := accounts.RegionByCode(code); ok {
+				return r.Name.In(lang)
+			}
+			return code
+		},
+		"add":       func(a, b int) int { return a + b },
 		"t":         c.translate,
 		"asset":     a.path,
 		"text":      func(t accounts.Text) string { return t.In(lang) },
@@ -59,7 +79,7 @@ func templateFuncs(lang string, c catalog, a *assets, zone *time.Location) templ
 
 // parseTemplates parses the layout and every page once, then gives each language its own
 // copy with the functions bound to it.
-func parseTemplates(fsys fs.FS, locales map[string]catalog, a *assets, zone *time.Location) (map[string]templateSet, error) {
+func parseTemplates(fsys fs.FS, locales map[string]messages, a *assets, zone *time.Location) (map[string]templateSet, error) {
 	layout, err := template.New("layout").Funcs(templateFuncs(defaultLang, locales[defaultLang], a, zone)).
 		ParseFS(fsys, "templates/layout.html")
 	if err != nil {
@@ -95,6 +115,27 @@ func parseTemplates(fsys fs.FS, locales map[string]catalog, a *assets, zone *tim
 		out[lang] = set
 	}
 	return out, nil
+}
+
+// textLanguage is the language accounts.Text.In(lang) picks: lang if t has it, else the
+// first of Russian, Kazakh and English that it has.
+func textLanguage(t accounts.Text, lang string) string {
+	own := map[string]string{langRU: t.RU, langKK: t.KK, langEN: t.EN}
+	for _, l := range []string{lang, langRU, langKK, langEN} {
+		if own[l] != "" {
+			return l
+		}
+	}
+	return lang
+}
+
+// fallbackLanguage is the language t is shown in when it is not lang (its text in lang is
+// missing), and "" when it is lang.
+func fallbackLanguage(t accounts.Text, lang string) string {
+	if l := textLanguage(t, lang); l != lang {
+		return l
+	}
+	return ""
 }
 
 // view is what every page template gets: the layout's data and the page's own in Page.
