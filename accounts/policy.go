@@ -8,10 +8,28 @@ type Actor struct {
 	// exactly the one membership the token is scoped to.
 	TokenID     int64
 	Memberships []Member
+	// system is set only by SystemActor: the portal's own command-line tools. It is
+	// unexported so that no request decoder, session or token can set it.
+	system string
 }
 
+// SystemActor returns the actor of the portal's own command-line tools (such as `sheber
+// catalog import`), run by whoever operates the servers; purpose names the tool. The
+// policy lets it manage any enterprise's catalog listings and nothing else. Only
+// cmd/sheber may call it: no session, API token or request is ever turned into it (a test
+// of the module checks that no other package calls it).
+func SystemActor(purpose string) Actor {
+	if purpose == "" {
+		purpose = "system"
+	}
+	return Actor{system: purpose}
+}
+
+// System reports whether the actor is a SystemActor, and for what purpose.
+func (a Actor) System() (string, bool) { return a.system, a.system != "" }
+
 // Anonymous reports whether the actor is the public.
-func (a Actor) Anonymous() bool { return a.UserID == 0 && a.TokenID == 0 }
+func (a Actor) Anonymous() bool { return a.UserID == 0 && a.TokenID == 0 && a.system == "" }
 
 // RoleIn returns the actor's role in org.
 func (a Actor) RoleIn(orgID int64) (Role, bool) {
@@ -100,6 +118,8 @@ type grant struct {
 	// usersOnly keeps the grant from API tokens: who may act for an organization (members,
 	// invitations, tokens) is decided by a person, never by a machine client.
 	usersOnly bool
+	// system admits the SystemActor, for any organization.
+	system bool
 }
 
 // policy is the table that answers every authorization question. A kind or action missing
@@ -123,8 +143,8 @@ var policy = map[ResourceKind]map[Action]grant{
 	},
 	// Machine clients of an enterprise (its stock system) may manage its listings.
 	ResourceListings: {
-		ActionView:   {anyMember: true, platformAdmin: true, platformAudit: true, oversight: true},
-		ActionManage: {roles: []Role{RoleProducerManager, RoleAdmin}},
+		ActionView:   {anyMember: true, platformAdmin: true, platformAudit: true, oversight: true, system: true},
+		ActionManage: {roles: []Role{RoleProducerManager, RoleAdmin}, system: true},
 	},
 }
 
@@ -156,6 +176,9 @@ func Authorize(a Actor, action Action, r Resource) error {
 }
 
 func allowed(a Actor, g grant, r Resource) bool {
+	if _, system := a.System(); system {
+		return g.system // the system actor holds no membership and no other grant
+	}
 	if g.usersOnly && a.UserID == 0 {
 		return false
 	}

@@ -50,6 +50,22 @@ type Store interface {
 	AddPricePoint(ctx context.Context, listingID int64, p PricePoint) error
 	// PriceHistory returns a listing's prices, oldest first.
 	PriceHistory(ctx context.Context, listingID int64) ([]PricePoint, error)
+
+	// LockImports holds enterprise enterpriseID's import lock until the transaction ends,
+	// waiting for an import that holds it: imports of one enterprise run one at a time.
+	// It must be called inside InTx.
+	LockImports(ctx context.Context, enterpriseID int64) error
+	// ListingsByExternalCode returns the enterprise's listings that have one of codes,
+	// locked against other changes until the transaction ends.
+	ListingsByExternalCode(ctx context.Context, enterpriseID int64, codes []string) ([]Listing, error)
+	// CreateListings inserts many listings, as CreateListing does each, in batches
+	// rather than a round trip per listing.
+	CreateListings(ctx context.Context, ls []*Listing) error
+	// UpdateListings stores many listings, as UpdateListing does each, expecting each
+	// stored version to be still l.Version. Returns CodeConflict if one moved.
+	UpdateListings(ctx context.Context, ls []*Listing) error
+	// AddPricePoints appends to many listings' price histories at once.
+	AddPricePoints(ctx context.Context, points []ListingPrice) error
 }
 
 // Directory is what the catalog needs to know of organizations; accounts.Store has it.
