@@ -22,7 +22,8 @@ import (
 
 // Limits of the HTTP server. The README lists them too.
 const (
-	// MaxBodyBytes bounds every request body; larger ones get 413.
+	// MaxBodyBytes bounds every request body but those of the routes in largeBodies
+	// (bulk import: MaxImportBodyBytes); larger ones get 413.
 	MaxBodyBytes = 1 << 20
 	// RequestTimeout is the deadline of the context each request runs under.
 	RequestTimeout = 15 * time.Second
@@ -88,6 +89,8 @@ func NewApp(s *Server) *fiber.App {
 		cfg.ProxyHeader = fiber.HeaderXForwardedFor
 	}
 	app := fiber.New(cfg)
+	// BodyLimit is every route's; the few that take files raise theirs (largeBodies).
+	app.Server().HeaderReceived = bodyLimit
 	app.Use(RequestContext(RequestTimeout), s.Observe, Recover, SecurityHeaders)
 	if s.SecureCookies {
 		// Served over TLS: browsers must never come back over plain HTTP.
@@ -129,6 +132,7 @@ func NewApp(s *Server) *fiber.App {
 	v1.Get("/categories", s.categories)
 	v1.Get("/organizations/:id/listings", s.enterpriseListings)
 	v1.Post("/organizations/:id/listings", s.createListing)
+	v1.Post("/organizations/:id/listings/import", s.importListings)
 	v1.Get("/listings/:id", s.listing)
 	v1.Put("/listings/:id", s.updateListing)
 	v1.Post("/listings/:id/publish", s.setListingStatus(catalog.StatusPublished))

@@ -206,7 +206,17 @@ func (s *Service) importRows(ctx context.Context, enterpriseID int64, recs []Imp
 			}
 		}
 		errs = append(errs, row.resolveSites(siteByCode, own)...)
-		errs = append(errs, row.validate(byCode, own)...)
+		// A value that could not be read is reported once, not again by the validation
+		// that sees its zero.
+		unread := map[string]bool{}
+		for _, e := range rowErrs {
+			unread[e.Column] = true
+		}
+		for _, e := range row.validate(byCode, own) {
+			if !unread[e.Column] {
+				errs = append(errs, e)
+			}
+		}
 		if len(errs) >= MaxImportErrors {
 			break
 		}

@@ -4,6 +4,8 @@
 //	sheber worker                deliver queued e-mail (and later background jobs)
 //	sheber migrate up|down|status
 //	sheber seed demo             load the demo data (refused when SHEBER_ENV=production)
+//	sheber catalog import FILE --enterprise BIN [--dry-run]
+//	                             bulk-import listings (CSV or JSON Lines) as the system actor
 //	sheber healthcheck [--url U] exit 0 when U (default http://127.0.0.1:8080/healthz) answers 2xx
 //
 // Every address comes from the environment; see the README's configuration table.
@@ -44,6 +46,8 @@ commands:
   worker                    run background jobs (e-mail delivery)
   migrate up|down|status    manage the database schema
   seed demo                 load the demo data (not in production)
+  catalog import FILE --enterprise BIN [--dry-run]
+                            import listings from CSV or JSON Lines into an enterprise's catalog
   healthcheck [--url URL]   probe a running server's /healthz
 `
 
@@ -75,6 +79,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return migrate(ctx, args[1:], stdout)
 	case "seed":
 		return seed(ctx, args[1:], stdout)
+	case "catalog":
+		return catalogCommand(ctx, args[1:], stdout)
 	case "healthcheck":
 		return healthcheck(ctx, args[1:])
 	case "help", "-h", "--help":
