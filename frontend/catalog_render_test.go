@@ -194,3 +194,32 @@ func TestResultCardsShowTheLanguageFallback(t *testing.T) {
 		}
 	}
 }
+
+func sampleListingsPages() []any {
+	l := sampleListing()
+	draft := l
+	draft.ID, draft.Status, draft.ExternalCode, draft.Title = 44, catalog.StatusDraft, "A-17", accounts.Text{KK: "Орындық"}
+	return []any{
+		listingsPage{Org: sampleEnterprise(), Listings: []catalog.Listing{l, draft}, CanEdit: true, Status: "draft", Statuses: []string{"draft", "published", "archived"}},
+		listingsPage{Org: sampleEnterprise()},
+	}
+}
+
+func sampleEditorPages() []any {
+	l := sampleListing()
+	sites := []siteOption{{Site: catalog.Site{ProductionSite: accounts.ProductionSite{ID: 5, Name: accounts.Text{RU: "Цех"}}}, Checked: true},
+		{Site: catalog.Site{ProductionSite: accounts.ProductionSite{ID: 6, Name: accounts.Text{RU: "Цех 2"}}}}}
+	cats := categoryOptions([]catalog.Category{{Code: "play", Name: accounts.Text{RU: "Игры"}}, {Code: "play-corners", ParentCode: "play", Name: accounts.Text{RU: "Уголки"}}}, nil, "play-corners")
+	edit := listingEditPage{Org: sampleEnterprise(), Listing: l, Form: listingForm(l, langRU), Categories: cats, Units: catalog.Units, Sites: sites,
+		Action: "/listings/42/edit", Done: "saved"}
+	bad := form{Values: map[string]string{"price": "12,34,5"}, Errors: map[string]string{"price": "enter the price", "title": "required",
+		"title_ru": "too long", "category": "unknown", "unit": "unknown", "site_ids": "not a site", "form": "nope", "version": "required", "description_kk": "too long"}}
+	stale := edit
+	stale.Done, stale.Stale, stale.Form = "", 4, bad
+	archived := edit
+	archived.Listing.Status, archived.Listing.SiteIDs, archived.Done = catalog.StatusArchived, nil, ""
+	return []any{
+		edit, stale, archived,
+		listingEditPage{Org: sampleEnterprise(), Form: bad, Categories: cats, Units: catalog.Units, Action: "/orgs/9/listings"},
+	}
+}

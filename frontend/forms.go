@@ -64,3 +64,25 @@ func safeNext(next, fallback string) string {
 	}
 	return strings.Clone(next)
 }
+
+// fieldView is what the editor's "input" template needs to draw one labelled field.
+type fieldView struct {
+	Form  form
+	Name  string // the form field, also the element's id after "e-"
+	Label string
+	// Type is an input type ("text"), "numeric" or "decimal" (a text field with that
+	// keyboard), or "textarea".
+	Type string
+	Lang string // the language of the field's text, if it has one
+}
+
+// Value is what the field holds.
+func (f fieldView) Value() string { return f.Form.Value(f.Name) }
+
+// Error is the problem with the field, or "".
+func (f fieldView) Error() string { return f.Form.Error(f.Name) }
+
+// newField builds a fieldView; templates call it as {{field .Form "name" "Label" "text" ""}}.
+func newField(f form, name, label, typ, lang string) fieldView {
+	return fieldView{Form: f, Name: name, Label: label, Type: typ, Lang: lang}
+}

@@ -78,6 +78,12 @@ func (ui *UI) Register(app *fiber.App) {
 
 	app.Get("/catalog", ui.catalogPage)
 	app.Get("/catalog/:id", ui.productPage)
+	app.Get("/orgs/:id/listings", ui.listingsPage)
+	app.Get("/orgs/:id/listings/new", ui.newListingForm)
+	app.Post("/orgs/:id/listings", ui.createListing)
+	app.Get("/listings/:id/edit", ui.editListingForm)
+	app.Post("/listings/:id/edit", ui.updateListing)
+	app.Post("/listings/:id/status", ui.setListingStatus)
 
 	app.Get("/invitations/:token", ui.invitation)
 	app.Post("/invitations/:token", ui.acceptInvitation)

@@ -50,6 +50,8 @@ func samplePages() map[string][]any {
 	return map[string][]any{
 		pageCatalog:           sampleCatalogPages(),
 		pageProduct:           sampleProductPages(),
+		pageListings:          sampleListingsPages(),
+		pageListingEdit:       sampleEditorPages(),
 		pageHome:              {homePage{}, homePage{Memberships: []accounts.Member{member(accounts.RoleAdmin), member(accounts.RoleRequester)}}},
 		pageLogin:             {loginPage{Next: "/account"}, loginPage{Next: "/account", Failed: true, Form: form{Values: map[string]string{"email": "a@b.kz"}}}, loginPage{Form: bad}},
 		pageAccount:           {accountPage{User: accounts.User{Name: "Айгерім", Email: "a@b.kz"}, Memberships: []accounts.Member{member(accounts.RoleAdmin)}}, accountPage{}},
@@ -187,6 +189,15 @@ func TestLocalesAreComplete(t *testing.T) {
 	}
 	for _, s := range []catalog.Sort{catalog.SortRelevance, catalog.SortPriceAsc, catalog.SortPriceDesc, catalog.SortNewest} {
 		used["catalog.sort_"+string(s)] = true
+	}
+	for _, st := range []catalog.Status{catalog.StatusDraft, catalog.StatusPublished, catalog.StatusArchived} {
+		used["listings.status_"+string(st)] = true
+	}
+	for _, n := range doneNotes {
+		used["editor.done_"+n] = true
+	}
+	for _, lang := range languages {
+		used["editor.lang_"+lang] = true
 	}
 	for _, code := range errorCodes {
 		used["error."+string(code)+".title"] = true

@@ -27,11 +27,13 @@ const (
 	pageError             = "error"
 	pageCatalog           = "catalog"
 	pageProduct           = "product"
+	pageListings          = "listings"
+	pageListingEdit       = "listing_edit"
 )
 
 // pages lists every page template the UI renders.
 var pages = []string{pageHome, pageLogin, pageAccount, pageOrgAdmin, pageInvitationCreated, pageTokenIssued, pageInvitation, pageError,
-	pageCatalog, pageProduct}
+	pageCatalog, pageProduct, pageListings, pageListingEdit}
 
 // timeLayout is how the portal writes a moment: day.month.year hours:minutes.
 const timeLayout = "02.01.2006 15:04"
@@ -66,14 +68,18 @@ func templateFuncs(lang string, c messages, a *assets, zone *time.Location) temp
 			}
 			return code
 		},
-		"add":       func(a, b int) int { return a + b },
-		"t":         c.translate,
-		"asset":     a.path,
-		"text":      func(t accounts.Text) string { return t.In(lang) },
-		"kindName":  func(k accounts.Kind) string { return c.translate("kind." + string(k)) },
-		"roleName":  func(r accounts.Role) string { return c.translate("role." + string(r)) },
-		"datetime":  func(t time.Time) string { return t.In(zone).Format(timeLayout) },
-		"csrfField": func() string { return api.CSRFField },
+		"add":          func(a, b int) int { return a + b },
+		"field":        newField,
+		"statusAction": newStatusButton,
+		"langs":        func() []string { return languages },
+		"statusName":   func(s any) string { return c.translate(fmt.Sprint("listings.status_", s)) },
+		"t":            c.translate,
+		"asset":        a.path,
+		"text":         func(t accounts.Text) string { return t.In(lang) },
+		"kindName":     func(k accounts.Kind) string { return c.translate("kind." + string(k)) },
+		"roleName":     func(r accounts.Role) string { return c.translate("role." + string(r)) },
+		"datetime":     func(t time.Time) string { return t.In(zone).Format(timeLayout) },
+		"csrfField":    func() string { return api.CSRFField },
 	}
 }
 
