@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -83,6 +84,7 @@ func TestBrowserCatalogSuggestion(t *testing.T) {
 		t.Fatalf("open the catalog: %v", err)
 	}
 	assertLabelled(t, ctx, "/catalog")
+	assertFitsPhone(t, ctx, "/catalog")
 	err = chromedp.Do(ctx,
 		chromedp.Focus(chromedp.CSS(`#catalog-q`)),
 		chromedp.SendKeys(chromedp.CSS(`#catalog-q`), "шанырак"),
@@ -129,6 +131,7 @@ func TestBrowserCatalogSuggestion(t *testing.T) {
 	if !strings.Contains(title, "Шанырак игровой «Алтын»") {
 		t.Errorf("product page title %q", title)
 	}
+	assertFitsPhone(t, ctx, "the product page")
 
 	// Escape closes the list without choosing.
 	err = chromedp.Do(ctx,
@@ -142,6 +145,25 @@ func TestBrowserCatalogSuggestion(t *testing.T) {
 	)
 	if err != nil {
 		t.Fatalf("escape: %v", err)
+	}
+}
+
+// phoneWidth is the narrowest phone the portal is laid out for, in CSS pixels.
+const phoneWidth = 360
+
+// assertFitsPhone narrows the viewport to phoneWidth and checks that the page does not
+// scroll sideways.
+func assertFitsPhone(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(phoneWidth, 740)); err != nil {
+		t.Fatal(err)
+	}
+	over, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth - window.innerWidth`))
+	if err != nil {
+		t.Fatalf("%s at %d px: %v", page, phoneWidth, err)
+	}
+	if over > 0 {
+		t.Errorf("%s is %d px wider than a %d px phone", page, over, phoneWidth)
 	}
 }
 
@@ -213,3 +235,76 @@ func TestBrowserCatalogFiltersInPlace(t *testing.T) {
 		t.Errorf("after going back: %v", state)
 	}
 }
+
+// signInAs signs the browser in through the sign-in form and goes on to next.
+func signInAs(t *testing.T, ctx context.Context, base, email, next string) {
+	t.Helper()
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/login?next="+url.QueryEscape(next)),
+		chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), email),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), "sheber-demo\n"),
+		chromedp.WaitVisible(chromedp.CSS(`main h1`)),
+	)
+	if err != nil {
+		t.Fatalf("sign in as %s: %v", email, err)
+	}
+}
+
+// A producer manager creates a listing in the editor, keyboard and form only, and
+// publishes it.
+func TestBrowserListingEditor(t *testing.T) {
+	base := startPortal(t)
+	p := newDemoProducer(t)
+	ctx := newBrowser(t)
+	signInAs(t, ctx, base, producerManagerEmail, fmt.Sprintf("/orgs/%d/listings/new", p.enterpriseID))
+	assertLabelled(t, ctx, "the new-listing form")
+	assertFitsPhone(t, ctx, "the new-listing form")
+
+	err := chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS(`#e-title_ru`), "Дастархан складной"),
+		chromedp.SendKeys(chromedp.CSS(`#e-title_kk`), "Жиналмалы дастарқан"),
+		chromedp.SetValue(chromedp.CSS(`#e-category`), "play-corners"),
+		chromedp.SendKeys(chromedp.CSS(`#e-price`), "18 500,50"),
+		chromedp.SendKeys(chromedp.CSS(`#e-labour_hours`), "2"),
+		chromedp.Click(chromedp.CSS(`input[name="site_ids"]`)),
+		chromedp.Submit(chromedp.CSS(`#e-title_ru`)),
+		chromedp.WaitVisible(chromedp.CSS(`.alert-success`)),
+	)
+	if err != nil {
+		t.Fatalf("create the listing: %v", err)
+	}
+	loc, _ := chromedp.Run(ctx, chromedp.Location())
+	id := editorListingID(t, loc)
+	l, err := p.cat.Listing(context.Background(), p.actor, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.PriceTiyn != 1_850_050 || l.LabourMinutesPerUnit != 120 || l.Status != catalog.StatusDraft || len(l.SiteIDs) != 1 {
+		t.Errorf("the created listing: %+v", l)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`button[name="action"][value="publish"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`button[name="action"][value="draft"]`)),
+	)
+	if err != nil {
+		t.Fatalf("publish: %v", err)
+	}
+	if l, _ = p.cat.Listing(context.Background(), p.actor, id); l.Status != catalog.StatusPublished {
+		t.Errorf("after Publish the listing is %s", l.Status)
+	}
+}
+
+// editorListingID reads the listing's id from the editor's address.
+func editorListingID(t *testing.T, loc string) int64 {
+	t.Helper()
+	var id int64
+	u, err := url.Parse(loc)
+	if err == nil {
+		_, err = fmt.Sscanf(u.Path, "/listings/%d/edit", &id)
+	}
+	if err != nil || id == 0 {
+		t.Fatalf("not the editor of a listing: %s (%v)", loc, err)
+	}
+	return id
+}
+
