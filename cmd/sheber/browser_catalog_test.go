@@ -307,4 +307,3 @@ func editorListingID(t *testing.T, loc string) int64 {
 	}
 	return id
 }
-
