@@ -136,7 +136,7 @@ func ParseCSV(data []byte) ([]ImportRecord, []ImportError) {
 		out = append(out, ImportRecord{Row: row, Values: values})
 	}
 	if len(out) == 0 {
-		return nil, []ImportError{{Row: 2, Message: "the file has a header but no rows"}}
+		return nil, []ImportError{{Row: 1, Message: "the file has a header but no rows"}}
 	}
 	return out, nil
 }
