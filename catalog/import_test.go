@@ -298,3 +298,23 @@ func mustFirst(t *testing.T, svc *catalog.Service, a accounts.Actor, ent int64) 
 	}
 	return ls[0]
 }
+
+// BenchmarkImport10000Rows imports a file of 10,000 new listings, then the same file again
+// (every row unchanged), per iteration.
+func BenchmarkImport10000Rows(b *testing.B) {
+	svc, manager, ent, _ := newService(b)
+	ctx := context.Background()
+	for i := 0; b.Loop(); i++ {
+		var f strings.Builder
+		f.WriteString(importHeader)
+		for j := range 10_000 {
+			f.WriteString(importRow(fmt.Sprintf("B%d-%05d", i, j), fmt.Sprintf("Парта ученическая модель %d", j), "25000,50"))
+		}
+		for _, want := range []int{10_000, 0} {
+			rep, err := svc.ImportListings(ctx, manager, ent, catalog.ImportCSV, []byte(f.String()), false)
+			if err != nil || rep.Created != want {
+				b.Fatalf("import: %+v, %v", rep, err)
+			}
+		}
+	}
+}

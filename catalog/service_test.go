@@ -11,7 +11,7 @@ import (
 )
 
 // bin returns a valid BIN with serial n.
-func bin(t *testing.T, n int) string {
+func bin(t testing.TB, n int) string {
 	t.Helper()
 	for serial := n * 10; ; serial++ {
 		first := "24054" + string(rune('0'+serial/100000%10)) + string(rune('0'+serial/10000%10)) + string(rune('0'+serial/1000%10)) +
@@ -24,7 +24,7 @@ func bin(t *testing.T, n int) string {
 
 // newService returns the catalog service on a fresh database with an enterprise that has
 // one site, and that enterprise's producer manager.
-func newService(t *testing.T) (*catalog.Service, accounts.Actor, int64, int64) {
+func newService(t testing.TB) (*catalog.Service, accounts.Actor, int64, int64) {
 	t.Helper()
 	ctx := context.Background()
 	db := postgrestest.New(t)

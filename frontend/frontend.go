@@ -80,6 +80,8 @@ func (ui *UI) Register(app *fiber.App) {
 	app.Get("/catalog/:id", ui.productPage)
 	app.Get("/orgs/:id/listings", ui.listingsPage)
 	app.Get("/orgs/:id/listings/new", ui.newListingForm)
+	app.Get("/orgs/:id/listings/import", ui.importForm)
+	app.Post("/orgs/:id/listings/import", ui.importListings)
 	app.Post("/orgs/:id/listings", ui.createListing)
 	app.Get("/listings/:id/edit", ui.editListingForm)
 	app.Post("/listings/:id/edit", ui.updateListing)

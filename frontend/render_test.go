@@ -52,6 +52,7 @@ func samplePages() map[string][]any {
 		pageProduct:           sampleProductPages(),
 		pageListings:          sampleListingsPages(),
 		pageListingEdit:       sampleEditorPages(),
+		pageImport:            sampleImportPages(),
 		pageHome:              {homePage{}, homePage{Memberships: []accounts.Member{member(accounts.RoleAdmin), member(accounts.RoleRequester)}}},
 		pageLogin:             {loginPage{Next: "/account"}, loginPage{Next: "/account", Failed: true, Form: form{Values: map[string]string{"email": "a@b.kz"}}}, loginPage{Form: bad}},
 		pageAccount:           {accountPage{User: accounts.User{Name: "Айгерім", Email: "a@b.kz"}, Memberships: []accounts.Member{member(accounts.RoleAdmin)}}, accountPage{}},

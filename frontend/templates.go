@@ -29,11 +29,12 @@ const (
 	pageProduct           = "product"
 	pageListings          = "listings"
 	pageListingEdit       = "listing_edit"
+	pageImport            = "import"
 )
 
 // pages lists every page template the UI renders.
 var pages = []string{pageHome, pageLogin, pageAccount, pageOrgAdmin, pageInvitationCreated, pageTokenIssued, pageInvitation, pageError,
-	pageCatalog, pageProduct, pageListings, pageListingEdit}
+	pageCatalog, pageProduct, pageListings, pageListingEdit, pageImport}
 
 // timeLayout is how the portal writes a moment: day.month.year hours:minutes.
 const timeLayout = "02.01.2006 15:04"
