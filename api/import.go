@@ -101,8 +101,8 @@ func ImportFile(c *fiber.Ctx) (catalog.ImportFormat, []byte, error) {
 	return catalog.ImportCSV, data, nil
 }
 
-// DryRunParam reads ?dry_run=true|false (absent: false).
-func DryRunParam(v string) (bool, error) {
+// dryRunParam reads ?dry_run=true|false (absent: false).
+func dryRunParam(v string) (bool, error) {
 	switch v {
 	case "", "false", "0":
 		return false, nil
@@ -117,7 +117,7 @@ func (s *Server) importListings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	dryRun, err := DryRunParam(c.Query("dry_run"))
+	dryRun, err := dryRunParam(c.Query("dry_run"))
 	if err != nil {
 		return err
 	}
