@@ -4,6 +4,7 @@
 //	sheber worker                deliver queued e-mail (and later background jobs)
 //	sheber migrate up|down|status
 //	sheber seed demo             load the demo data (refused when SHEBER_ENV=production)
+//	sheber seed synthetic --products N [--seed S]  a large deterministic catalog for benchmarks
 //	sheber catalog import FILE --enterprise BIN [--dry-run]
 //	                             bulk-import listings (CSV or JSON Lines) as the system actor
 //	sheber healthcheck [--url U] exit 0 when U (default http://127.0.0.1:8080/healthz) answers 2xx
@@ -46,6 +47,8 @@ commands:
   worker                    run background jobs (e-mail delivery)
   migrate up|down|status    manage the database schema
   seed demo                 load the demo data (not in production)
+  seed synthetic --products N [--seed S]
+                            a large deterministic catalog (not in production)
   catalog import FILE --enterprise BIN [--dry-run]
                             import listings from CSV or JSON Lines into an enterprise's catalog
   healthcheck [--url URL]   probe a running server's /healthz
@@ -289,21 +292,41 @@ func migrate(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 func seed(ctx context.Context, args []string, stdout io.Writer) error {
-	if len(args) != 1 || args[0] != "demo" {
-		return errors.New("usage: sheber seed demo")
+	if len(args) == 0 || (args[0] != "demo" && args[0] != "synthetic") || (args[0] == "demo" && len(args) != 1) {
+		return errSeedUsage
+	}
+	var (
+		products int
+		genSeed  uint64
+	)
+	if args[0] == "synthetic" {
+		var err error
+		if products, genSeed, err = parseSeedSynthetic(args[1:]); err != nil {
+			return err
+		}
 	}
 	cfg, err := loadConfig(environ, "DATABASE_URL")
 	if err != nil {
 		return err
 	}
 	if cfg.Env == "production" {
-		return errors.New("seed demo refuses to run with SHEBER_ENV=production: demo accounts have published passwords")
+		return fmt.Errorf("seed %s refuses to run with SHEBER_ENV=production: made-up data has no place there", args[0])
 	}
 	db, err := openDB(ctx, cfg.DatabaseURL, requireCurrentSchema)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if args[0] == "synthetic" {
+		dir := postgres.NewAccountsStore(db)
+		cat := &catalog.Service{Store: postgres.NewCatalogStore(db), Directory: dir}
+		sum, err := seedSynthetic(ctx, dir, cat, products, genSeed)
+		if err != nil {
+			return fmt.Errorf("seed synthetic: %w", err)
+		}
+		fmt.Fprintf(stdout, "seed synthetic: %s\n", sum)
+		return nil
+	}
 	sum, err := seedDemo(ctx, postgres.NewAccountsStore(db), argon2id.New())
 	if err != nil {
 		return err
