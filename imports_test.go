@@ -243,7 +243,9 @@ func check(pkg, imp string) string {
 	case isDomain(pkg):
 		allowed := domainDeps[pkg]
 		if project {
-			if slices.Contains(allowed, dep) {
+			// A domain package may use its own subpackages (catalog/imaging), which follow
+			// the domain's rules below.
+			if slices.Contains(allowed, dep) || under(dep, pkg) {
 				return ""
 			}
 			if len(allowed) == 0 {

@@ -112,6 +112,9 @@ func NewApp(s *Server) *fiber.App {
 		return c.Send(openAPISpec)
 	})
 
+	// Objects are the same for everyone: served before authentication.
+	app.Get("/media/*", s.media)
+
 	app.Use(s.Authenticate, s.CSRF)
 
 	v1 := app.Group("/api/v1")
@@ -138,7 +141,14 @@ func NewApp(s *Server) *fiber.App {
 	v1.Post("/listings/:id/publish", s.setListingStatus(catalog.StatusPublished))
 	v1.Post("/listings/:id/archive", s.setListingStatus(catalog.StatusArchived))
 	v1.Post("/listings/:id/unpublish", s.setListingStatus(catalog.StatusDraft))
+	v1.Delete("/listings/:id", s.deleteListing)
 	v1.Get("/listings/:id/prices", s.listingPrices)
+	v1.Post("/listings/:id/images", s.addImages)
+	v1.Put("/listings/:id/images/order", s.reorderImages)
+	v1.Patch("/listings/:id/images/:imageID", s.setImageAlt)
+	v1.Delete("/listings/:id/images/:imageID", s.removeImage)
+	v1.Post("/listings/:id/documents", s.addDocuments)
+	v1.Delete("/listings/:id/documents/:docID", s.removeDocument)
 	v1.Get("/products", s.products)
 	v1.Get("/products/:id", s.product)
 	v1.Get("/suggest", s.suggest)

@@ -177,6 +177,9 @@ type listingDTO struct {
 	CreatedAt   time.Time  `json:"created_at"`
 	UpdatedAt   time.Time  `json:"updated_at"`
 	PublishedAt *time.Time `json:"published_at"`
+	// Images are the gallery in order; Documents the attached PDFs.
+	Images    []imageDTO    `json:"images"`
+	Documents []documentDTO `json:"documents"`
 }
 
 func newListing(l catalog.Listing) listingDTO {
@@ -189,7 +192,8 @@ func newListing(l catalog.Listing) listingDTO {
 			Category: l.CategoryCode, Attributes: newAttributes(l.Attributes), Unit: string(l.Unit), PriceTiyn: l.PriceTiyn,
 			VATIncluded: l.VATIncluded, MinOrderQty: l.MinOrderQty, LeadTimeDays: l.LeadTimeDays,
 			LabourMinutesPerUnit: l.LabourMinutesPerUnit, ReadyStock: l.ReadyStock, SiteIDs: sites},
-		Status: string(l.Status), Version: l.Version, CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt, PublishedAt: l.PublishedAt}
+		Status: string(l.Status), Version: l.Version, CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt, PublishedAt: l.PublishedAt,
+		Images: newImages(l.Images), Documents: newDocuments(l.Documents)}
 }
 
 func newListings(ls []catalog.Listing) listDTO[listingDTO] {

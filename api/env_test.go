@@ -19,6 +19,8 @@ import (
 	"github.com/sheber-kz/sheber/accounts/argon2id"
 	"github.com/sheber-kz/sheber/api"
 	"github.com/sheber-kz/sheber/catalog"
+	"github.com/sheber-kz/sheber/storage/objects"
+	"github.com/sheber-kz/sheber/storage/objects/objectstest"
 	"github.com/sheber-kz/sheber/storage/postgres"
 	"github.com/sheber-kz/sheber/storage/postgres/postgrestest"
 	"github.com/sheber-kz/sheber/storage/redis"
@@ -37,6 +39,7 @@ type env struct {
 	store   *postgres.AccountsStore
 	svc     *accounts.Service
 	catalog *catalog.Service
+	objects *objects.Store
 	srv     *api.Server
 	app     *fiber.App
 }
@@ -51,7 +54,8 @@ func newEnv(t *testing.T, configure ...func(*api.Server)) *env {
 		Hasher:    &argon2id.Hasher{Params: argon2id.Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}},
 		PublicURL: "http://localhost"}
 	catalogStore := postgres.NewCatalogStore(db)
-	e.catalog = &catalog.Service{Store: catalogStore, Directory: e.store, Searcher: catalogStore}
+	e.objects = objectstest.New(t)
+	e.catalog = &catalog.Service{Store: catalogStore, Directory: e.store, Searcher: catalogStore, Objects: e.objects}
 	e.srv = &api.Server{Accounts: e.svc, Catalog: e.catalog, Secret: []byte("test-secret-test-secret-test-secret!"), Metrics: api.NewMetrics(),
 		Checks: []api.Check{{Name: "postgres", Ping: db.Ping}, {Name: "redis", Ping: rc.Ping}}}
 	for _, f := range configure {

@@ -147,6 +147,8 @@ type listingOut struct {
 	CreatedAt            time.Time  `json:"created_at"`
 	UpdatedAt            time.Time  `json:"updated_at"`
 	PublishedAt          *time.Time `json:"published_at"`
+	Images               []imageOut `json:"images"`
+	Documents            []docOut   `json:"documents"`
 }
 
 // decodeListing decodes a listing strictly: the response has exactly the documented fields.

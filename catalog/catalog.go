@@ -66,6 +66,8 @@ type Store interface {
 	UpdateListings(ctx context.Context, ls []*Listing) error
 	// AddPricePoints appends to many listings' price histories at once.
 	AddPricePoints(ctx context.Context, points []ListingPrice) error
+	// Listing, EnterpriseListings and the search fill each listing's Images and Documents.
+	MediaStore
 }
 
 // Directory is what the catalog needs to know of organizations; accounts.Store has it.

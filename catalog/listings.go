@@ -109,6 +109,9 @@ type Listing struct {
 	// PublishedAt is when the listing was last published; nil if it never was. It stays
 	// when the listing is withdrawn, as a record of when it was last offered.
 	PublishedAt *time.Time
+	// Images (by position) and Documents (oldest first), filled by the store's reads.
+	Images    []Image
+	Documents []Document
 }
 
 // PricePoint is one entry of a listing's price history.

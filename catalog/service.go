@@ -16,6 +16,8 @@ type Service struct {
 	// Searcher is the search engine; the PostgreSQL store serves unless Meilisearch is
 	// configured.
 	Searcher Searcher
+	// Objects stores images and documents.
+	Objects Objects
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }

@@ -1,7 +1,7 @@
 // Command sheber is the portal's one binary. Subcommands:
 //
 //	sheber serve                 serve the web portal and the API on HTTP_ADDR
-//	sheber worker                deliver queued e-mail (and later background jobs)
+//	sheber worker                deliver queued e-mail, delete unreferenced objects
 //	sheber migrate up|down|status
 //	sheber seed demo             load the demo data (refused when SHEBER_ENV=production)
 //	sheber seed synthetic --products N [--seed S]  a large deterministic catalog for benchmarks
@@ -44,7 +44,7 @@ const usage = `usage: sheber <command>
 
 commands:
   serve                     serve the portal on HTTP_ADDR
-  worker                    run background jobs (e-mail delivery)
+  worker                    run background jobs (e-mail, object deletion)
   migrate up|down|status    manage the database schema
   seed demo                 load the demo data (not in production)
   seed synthetic --products N [--seed S]
@@ -171,7 +171,7 @@ func serve(ctx context.Context) error {
 		checks = append(checks, api.Check{Name: "meilisearch", Ping: engine.Ping, Optional: true})
 	}
 	catalogStore := postgres.NewCatalogStore(db)
-	cat := &catalog.Service{Store: catalogStore, Directory: postgres.NewAccountsStore(db), Searcher: catalogStore}
+	cat := &catalog.Service{Store: catalogStore, Directory: postgres.NewAccountsStore(db), Searcher: catalogStore, Objects: objs}
 	srv := &api.Server{
 		Accounts: svc, Catalog: cat, Secret: []byte(cfg.SessionSecret), SecureCookies: cfg.secureCookies(),
 		Logger: logger, Metrics: metrics, Checks: checks, TrustedProxies: cfg.TrustedProxies,
@@ -203,7 +203,7 @@ func serve(ctx context.Context) error {
 const workerPollInterval = 2 * time.Second
 
 func worker(ctx context.Context) error {
-	cfg, err := loadConfig(environ, "DATABASE_URL", "SMTP_URL")
+	cfg, err := loadConfig(environ, "DATABASE_URL", "SMTP_URL", "S3_ENDPOINT", "S3_ACCESS_KEY", "S3_SECRET_KEY", "S3_BUCKET")
 	if err != nil {
 		return err
 	}
@@ -225,7 +225,12 @@ func worker(ctx context.Context) error {
 		go func() { _ = hs.ListenAndServe() }()
 		defer hs.Close()
 	}
+	objs, err := objects.Open(objects.Config{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey, Bucket: cfg.S3Bucket, Region: cfg.S3Region})
+	if err != nil {
+		return err
+	}
 	outbox := postgres.NewEmailOutbox(db)
+	deletions := postgres.NewDeletionQueue(db)
 	logger.Info("worker started", slog.Duration("poll", workerPollInterval))
 	ticker := time.NewTicker(workerPollInterval)
 	defer ticker.Stop()
@@ -236,6 +241,14 @@ func worker(ctx context.Context) error {
 			logger.Error("e-mail delivery", slog.Any("error", err))
 		case n > 0:
 			logger.Info("e-mail delivered", slog.Int("count", n))
+		}
+		// Objects of removed images, documents and listings, and of failed uploads.
+		n, err = catalog.DeleteObjects(ctx, deletions, objs, time.Now().UTC())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			logger.Error("object deletion", slog.Any("error", err))
+		case n > 0:
+			logger.Info("objects deleted", slog.Int("count", n))
 		}
 		select {
 		case <-ctx.Done():

@@ -3,12 +3,16 @@
 package objects
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/url"
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
+
+	"github.com/sheber-kz/sheber/accounts"
+	"github.com/sheber-kz/sheber/catalog"
 )
 
 // Config says where the object store is.
@@ -80,4 +84,53 @@ func (s *Store) Ping(ctx context.Context) error {
 		return fmt.Errorf("objects: bucket %s does not exist", s.bucket)
 	}
 	return nil
+}
+
+var _ catalog.Objects = (*Store)(nil)
+
+// Put implements catalog.Objects.
+func (s *Store) Put(ctx context.Context, key string, data []byte, contentType string) error {
+	_, err := s.client.PutObject(ctx, s.bucket, key, bytes.NewReader(data), int64(len(data)),
+		minio.PutObjectOptions{ContentType: contentType, SendContentMd5: true})
+	if err != nil {
+		return &accounts.Error{Code: accounts.CodeUnavailable, Message: "the file store is unavailable", Err: fmt.Errorf("objects: put %s: %w", key, err)}
+	}
+	return nil
+}
+
+// Get implements catalog.Objects. The object's size comes from a stat, which also tells
+// a missing object apart before anything is sent.
+func (s *Store) Get(ctx context.Context, key string) (catalog.Object, error) {
+	obj, err := s.client.GetObject(ctx, s.bucket, key, minio.GetObjectOptions{})
+	if err == nil {
+		var st minio.ObjectInfo
+		if st, err = obj.Stat(); err == nil {
+			return catalog.Object{Body: obj, Size: st.Size}, nil
+		}
+		obj.Close()
+	}
+	if resp := minio.ToErrorResponse(err); resp.Code == "NoSuchKey" {
+		return catalog.Object{}, &accounts.Error{Code: accounts.CodeNotFound, Message: "not found"}
+	}
+	return catalog.Object{}, &accounts.Error{Code: accounts.CodeUnavailable, Message: "the file store is unavailable", Err: fmt.Errorf("objects: get %s: %w", key, err)}
+}
+
+// Remove implements catalog.Objects; S3 answers a delete of a missing key with success.
+func (s *Store) Remove(ctx context.Context, key string) error {
+	if err := s.client.RemoveObject(ctx, s.bucket, key, minio.RemoveObjectOptions{}); err != nil {
+		return &accounts.Error{Code: accounts.CodeUnavailable, Message: "the file store is unavailable", Err: fmt.Errorf("objects: remove %s: %w", key, err)}
+	}
+	return nil
+}
+
+// Exists reports whether an object is stored at key, for tests and operators.
+func (s *Store) Exists(ctx context.Context, key string) (bool, error) {
+	_, err := s.client.StatObject(ctx, s.bucket, key, minio.StatObjectOptions{})
+	if err == nil {
+		return true, nil
+	}
+	if resp := minio.ToErrorResponse(err); resp.Code == "NoSuchKey" {
+		return false, nil
+	}
+	return false, err
 }

@@ -252,7 +252,11 @@ func (s *CatalogStore) Listing(ctx context.Context, id int64) (catalog.Listing, 
 	if err := s.q.GetContext(ctx, &r, q, id); err != nil {
 		return catalog.Listing{}, translate(err)
 	}
-	return r.listing(), nil
+	ls := []catalog.Listing{r.listing()}
+	if err := attachMedia(ctx, s.q, ls); err != nil {
+		return catalog.Listing{}, err
+	}
+	return ls[0], nil
 }
 
 // UpdateListing implements catalog.Store. The version check and the write are one
@@ -320,6 +324,9 @@ func (s *CatalogStore) EnterpriseListings(ctx context.Context, enterpriseID int6
 	out := make([]catalog.Listing, len(rows))
 	for i, r := range rows {
 		out[i] = r.listing()
+	}
+	if err := attachMedia(ctx, s.q, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

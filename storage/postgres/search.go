@@ -245,6 +245,10 @@ func (s *CatalogStore) Search(ctx context.Context, q catalog.SearchQuery) (catal
 	for i, it := range res.Items {
 		out.Items[i] = listingRow(it).listing()
 	}
+	// The page's images and documents: one more statement for the whole page.
+	if err := attachMedia(ctx, s.q, out.Items); err != nil {
+		return catalog.SearchResult{}, err
+	}
 	facets := func(in []facetJSON) []catalog.FacetCount {
 		f := make([]catalog.FacetCount, len(in))
 		for i, c := range in {
