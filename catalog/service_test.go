@@ -26,6 +26,13 @@ func bin(t testing.TB, n int) string {
 // one site, and that enterprise's producer manager.
 func newService(t testing.TB) (*catalog.Service, accounts.Actor, int64, int64) {
 	t.Helper()
+	svc, manager, ent, site, _ := newServiceDB(t)
+	return svc, manager, ent, site
+}
+
+// newServiceDB is newService that also returns the database.
+func newServiceDB(t testing.TB) (*catalog.Service, accounts.Actor, int64, int64, *postgres.DB) {
+	t.Helper()
 	ctx := context.Background()
 	db := postgrestest.New(t)
 	store := postgres.NewAccountsStore(db)
@@ -48,7 +55,7 @@ func newService(t testing.TB) (*catalog.Service, accounts.Actor, int64, int64) {
 	}
 	manager := accounts.Actor{UserID: user.ID, Memberships: []accounts.Member{{Membership: accounts.Membership{UserID: user.ID, OrgID: ent.ID, Role: accounts.RoleProducerManager},
 		OrgKind: accounts.KindProducerEnterprise, Region: "karaganda"}}}
-	return &catalog.Service{Store: postgres.NewCatalogStore(db), Directory: store}, manager, ent.ID, site.ID
+	return &catalog.Service{Store: postgres.NewCatalogStore(db), Directory: store}, manager, ent.ID, site.ID, db
 }
 
 func desk(code string, site int64) catalog.ListingInput {
