@@ -457,3 +457,28 @@ func TestUploadBodyLimit(t *testing.T) {
 		t.Errorf("an upload over MaxUploadRequestBytes: %s, want 413", r)
 	}
 }
+
+// Search results and the product page carry each listing's gallery.
+func TestSearchResultsCarryImages(t *testing.T) {
+	p := newProducers(t)
+	l := p.newListing(t)
+	if r := p.upload(t, fmt.Sprintf("/api/v1/listings/%d/images", l.ID), []part{{"a.jpg", testJPEG(t, 400, 200, 2)}}, nil); r.status != 201 {
+		t.Fatalf("upload: %s", r)
+	}
+	if r := p.do(t, req{method: "POST", path: fmt.Sprintf("/api/v1/listings/%d/publish", l.ID), session: p.manager,
+		headers: p.manager.csrfHeader(), body: version(l.Version)}); r.status != 200 {
+		t.Fatalf("publish: %s", r)
+	}
+	r := p.do(t, req{method: "GET", path: fmt.Sprintf("/api/v1/products?enterprise=%d", p.enterprise.ID)})
+	var res struct {
+		Items []listingOut `json:"items"`
+	}
+	r.decode(t, &res)
+	if len(res.Items) != 1 || len(res.Items[0].Images) != 1 || len(res.Items[0].Images[0].Variants) != 2 {
+		t.Fatalf("search result: %s", r)
+	}
+	r = p.do(t, req{method: "GET", path: fmt.Sprintf("/api/v1/products/%d", l.ID)})
+	if pr := decodeListing(t, r); len(pr.Images) != 1 {
+		t.Fatalf("product: %s", r)
+	}
+}

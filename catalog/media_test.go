@@ -269,3 +269,63 @@ func TestUploadDuringDeletionOfTheSameObject(t *testing.T) {
 		t.Fatalf("a later round removed a referenced object (%v)", err)
 	}
 }
+
+// waitForLockWait polls until some session of the test's database waits on a lock.
+func waitForLockWait(t *testing.T, db *postgres.DB) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		var n int
+		if err := db.Get(&n, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`); err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("no session waits on a lock")
+}
+
+// Deleting a listing while an upload's rows are being inserted into it: the deletion locks
+// the listing before it reads the keys to queue, so it waits for the upload's transaction
+// and queues its keys too. Without the lock it would read the keys first, then its DELETE
+// would wait and cascade over rows whose objects nobody queued.
+func TestDeleteListingDuringUploadQueuesItsKeys(t *testing.T) {
+	f := newMediaFixture(t)
+	ctx := context.Background()
+	l := f.listing(t, "D-1")
+	store := f.svc.Store
+	key := "images/" + string(bytes.Repeat([]byte("ab"), 32)) + ".jpg"
+	inserted, release := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	var insertErr, deleteErr error
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		insertErr = store.InTx(ctx, func(tx catalog.Store) error {
+			img := catalog.Image{ListingID: l.ID, Width: 10, Height: 10, Variants: []catalog.ImageVariant{{Width: 10, Height: 10, Key: key}}}
+			if err := tx.CreateImage(ctx, &img); err != nil {
+				return err
+			}
+			close(inserted)
+			<-release
+			return nil
+		})
+	}()
+	<-inserted
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		deleteErr = store.DeleteListing(ctx, l.ID, l.Version, time.Now())
+	}()
+	waitForLockWait(t, f.db)
+	close(release)
+	wg.Wait()
+	if insertErr != nil || deleteErr != nil {
+		t.Fatalf("insert: %v; delete: %v", insertErr, deleteErr)
+	}
+	if p := f.pending(t); len(p) != 1 || p[0] != key {
+		t.Fatalf("queued %v, want the upload's key %s", p, key)
+	}
+}
