@@ -27,6 +27,7 @@ var largeBodies = []struct {
 	{fiber.MethodPost, regexp.MustCompile(`^/api/v1/organizations/[0-9]+/listings/import$`), MaxImportBodyBytes},
 	{fiber.MethodPost, regexp.MustCompile(`^/orgs/[0-9]+/listings/import$`), MaxImportBodyBytes}, // the frontend's form
 	{fiber.MethodPost, regexp.MustCompile(`^/api/v1/listings/[0-9]+/(images|documents)$`), MaxUploadRequestBytes},
+	{fiber.MethodPost, regexp.MustCompile(`^/listings/[0-9]+/(images|documents)$`), MaxUploadRequestBytes}, // the editor's forms
 }
 
 // bodyLimit is fasthttp's HeaderReceived hook: it chooses a request's body limit from its

@@ -79,10 +79,11 @@ type documentsDTO struct {
 	Documents []documentDTO `json:"documents"`
 }
 
-// uploads reads the multipart form's "files" and, for file i, the i-th value of the text
+// Uploads reads the multipart form's "files" and, for file i, the i-th value of the text
 // fields prefix_ru, prefix_kk and prefix_en. A file over maxBytes is refused before it is
-// read.
-func uploads(c *fiber.Ctx, prefix string, maxBytes int64) ([]catalog.Upload, error) {
+// read. Besides those, only the CSRF field of the portal's own forms is allowed: the
+// frontend's no-JavaScript upload forms read their files with it too.
+func Uploads(c *fiber.Ctx, prefix string, maxBytes int64) ([]catalog.Upload, error) {
 	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
 	if !strings.HasPrefix(ct, fiber.MIMEMultipartForm) {
 		return nil, &accounts.Error{Code: accounts.CodeUnsupportedType, Message: "send the files as multipart/form-data"}
@@ -97,7 +98,7 @@ func uploads(c *fiber.Ctx, prefix string, maxBytes int64) ([]catalog.Upload, err
 		}
 	}
 	for name := range form.Value {
-		if name != prefix+"_ru" && name != prefix+"_kk" && name != prefix+"_en" {
+		if name != prefix+"_ru" && name != prefix+"_kk" && name != prefix+"_en" && name != CSRFField {
 			return nil, &accounts.Error{Code: accounts.CodeBadRequest, Message: "unknown field " + strconv.Quote(name), Fields: map[string]string{name: "unknown field"}}
 		}
 	}
@@ -145,7 +146,7 @@ func (s *Server) addImages(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	files, err := uploads(c, "alt", catalog.MaxImageBytes)
+	files, err := Uploads(c, "alt", catalog.MaxImageBytes)
 	if err != nil {
 		return err
 	}
@@ -220,7 +221,7 @@ func (s *Server) addDocuments(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	files, err := uploads(c, "title", catalog.MaxDocumentBytes)
+	files, err := Uploads(c, "title", catalog.MaxDocumentBytes)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package frontend
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -21,7 +22,16 @@ func sampleListing() catalog.Listing {
 		Attributes: catalog.Attributes{LengthMM: 1200, WidthMM: 1200, HeightMM: 300, Material: accounts.Text{RU: "берёза"},
 			Colour: accounts.Text{RU: "натуральный"}, Standard: "ГОСТ 25779-90", AgeGroup: "3-7", Certification: "ЕАЭС N RU Д-KZ.0001"},
 		Unit: catalog.UnitPiece, PriceTiyn: 12_345_67, VATIncluded: true, MinOrderQty: 2, LeadTimeDays: 14, ReadyStock: 3,
-		SiteIDs: []int64{5}, Status: catalog.StatusPublished, Version: 3, CreatedAt: at, UpdatedAt: at, PublishedAt: &at}
+		SiteIDs: []int64{5}, Status: catalog.StatusPublished, Version: 3, CreatedAt: at, UpdatedAt: at, PublishedAt: &at,
+		Images: []catalog.Image{sampleImage(7, "Шанырак сверху"), sampleImage(8, "")},
+		Documents: []catalog.Document{{ID: 3, Title: accounts.Text{RU: "Сертификат"}, FileName: "cert.pdf", Key: "documents/" + strings.Repeat("c", 64) + ".pdf", SizeBytes: 3_500_000},
+			{ID: 4, FileName: "drawing.pdf", Key: "documents/" + strings.Repeat("d", 64) + ".pdf", SizeBytes: 20_000}}}
+}
+
+func sampleImage(id int64, alt string) catalog.Image {
+	key := func(w int) string { return "images/" + strings.Repeat(strconv.Itoa(w%10), 64) + ".jpg" }
+	return catalog.Image{ID: id, Alt: accounts.Text{RU: alt}, Width: 1600, Height: 1200,
+		Variants: []catalog.ImageVariant{{Width: 320, Height: 240, Key: key(1)}, {Width: 800, Height: 600, Key: key(2)}, {Width: 1600, Height: 1200, Key: key(3)}}}
 }
 
 func sampleEnterprise() accounts.Organization {
@@ -221,5 +231,55 @@ func sampleEditorPages() []any {
 	return []any{
 		edit, stale, archived,
 		listingEditPage{Org: sampleEnterprise(), Form: bad, Categories: cats, Units: catalog.Units, Action: "/orgs/9/listings"},
+	}
+}
+
+func TestImageAttributes(t *testing.T) {
+	img := sampleImage(1, "x")
+	if got := imageSrc(img); got != "/media/images/"+strings.Repeat("1", 64)+".jpg" {
+		t.Errorf("imageSrc = %s", got)
+	}
+	want := "/media/images/" + strings.Repeat("1", 64) + ".jpg 320w, /media/images/" + strings.Repeat("2", 64) + ".jpg 800w, /media/images/" + strings.Repeat("3", 64) + ".jpg 1600w"
+	if got := imageSrcset(img); got != want {
+		t.Errorf("imageSrcset = %s", got)
+	}
+	ui := newTestUI(t)
+	var buf bytes.Buffer
+	if err := ui.execute(&buf, pageProduct, view{Lang: langRU, Page: sampleProductPages()[0]}); err != nil {
+		t.Fatal(err)
+	}
+	html := buf.String()
+	for _, w := range []string{`srcset="` + want + `"`, `width="1600" height="1200" decoding="async" alt="Шанырак сверху"`, `loading="lazy"`,
+		"type=\"application/pdf\">Сертификат</a> <span class=\"muted\">(PDF, 3,3\u00a0МБ)", `>drawing.pdf</a>`} {
+		if !strings.Contains(html, w) {
+			t.Errorf("no %q in the product page", w)
+		}
+	}
+}
+
+func TestFileSize(t *testing.T) {
+	for _, tt := range []struct {
+		lang string
+		n    int64
+		want string
+	}{{langRU, 20_000, "20\u00a0КБ"}, {langEN, 3_500_000, "3.3\u00a0MB"}, {langKK, 1 << 20, "1,0\u00a0МБ"}, {langEN, 1, "1\u00a0KB"}} {
+		if got := fileSize(tt.lang, tt.n); got != tt.want {
+			t.Errorf("fileSize(%s, %d) = %q, want %q", tt.lang, tt.n, got, tt.want)
+		}
+	}
+}
+
+func TestMovedOrder(t *testing.T) {
+	imgs := []catalog.Image{{ID: 1}, {ID: 2}, {ID: 3}}
+	for _, tt := range []struct {
+		id   int64
+		up   bool
+		want string
+		ok   bool
+	}{{2, true, "[2 1 3]", true}, {2, false, "[1 3 2]", true}, {1, true, "[1 2 3]", false}, {3, false, "[1 2 3]", false}, {9, true, "[1 2 3]", false}} {
+		got, ok := movedOrder(imgs, tt.id, tt.up)
+		if fmt.Sprint(got) != tt.want || ok != tt.ok {
+			t.Errorf("movedOrder(%d, up=%v) = %v, %v; want %s, %v", tt.id, tt.up, got, ok, tt.want, tt.ok)
+		}
 	}
 }

@@ -86,6 +86,13 @@ func (ui *UI) Register(app *fiber.App) {
 	app.Get("/listings/:id/edit", ui.editListingForm)
 	app.Post("/listings/:id/edit", ui.updateListing)
 	app.Post("/listings/:id/status", ui.setListingStatus)
+	app.Post("/listings/:id/delete", ui.deleteListing)
+	app.Post("/listings/:id/images", ui.addImages)
+	app.Post("/listings/:id/images/:imageID/alt", ui.setImageAlt)
+	app.Post("/listings/:id/images/:imageID/move", ui.moveImage)
+	app.Post("/listings/:id/images/:imageID/remove", ui.removeImage)
+	app.Post("/listings/:id/documents", ui.addDocuments)
+	app.Post("/listings/:id/documents/:docID/remove", ui.removeDocument)
 
 	app.Get("/invitations/:token", ui.invitation)
 	app.Post("/invitations/:token", ui.acceptInvitation)

@@ -38,6 +38,7 @@ type listingsPage struct {
 	Status   string   // the filter, "" for all
 	Statuses []string // the filter's choices
 	CanEdit  bool
+	Deleted  bool // a listing was just deleted
 }
 
 // canManageListings reports whether actor may change org's listings, to show the
@@ -66,7 +67,8 @@ func (ui *UI) listingsPage(c *fiber.Ctx) error {
 		return err
 	}
 	page := listingsPage{Org: org, Listings: listings, Status: status, CanEdit: canManageListings(actor, org),
-		Statuses: []string{string(catalog.StatusDraft), string(catalog.StatusPublished), string(catalog.StatusArchived)}}
+		Statuses: []string{string(catalog.StatusDraft), string(catalog.StatusPublished), string(catalog.StatusArchived)},
+		Deleted:  c.Query("deleted") == "1"}
 	return ui.render(c, fiber.StatusOK, pageListings, ui.newView(c, page))
 }
 
@@ -88,8 +90,16 @@ type listingEditPage struct {
 	Done       string // the note of what was just done
 	// Stale is the current version when the edit was based on an older one: the form
 	// keeps what the user typed, and saving again replaces the newer version.
-	Stale int
+	Stale  int
+	Limits mediaLimits
 }
+
+// mediaLimits are the catalog's limits on uploads, as the editor's hints state them.
+type mediaLimits struct{ ImageMB, Megapixels, Files, Images, DocumentMB int }
+
+// editorLimits are the catalog's upload limits in the units people read.
+var editorLimits = mediaLimits{ImageMB: catalog.MaxImageBytes >> 20, Megapixels: catalog.MaxPixels / 1_000_000,
+	Files: catalog.MaxFilesPerUpload, Images: catalog.MaxImagesPerListing, DocumentMB: catalog.MaxDocumentBytes >> 20}
 
 // IsNew reports whether the editor creates a listing.
 func (p listingEditPage) IsNew() bool { return p.Listing.ID == 0 }
@@ -381,7 +391,7 @@ func (ui *UI) renderEditor(c *fiber.Ctx, status int, orgID int64, l catalog.List
 	if err != nil {
 		return err
 	}
-	page := listingEditPage{Org: org, Listing: l, Form: f, Units: catalog.Units, Stale: stale,
+	page := listingEditPage{Org: org, Listing: l, Form: f, Units: catalog.Units, Stale: stale, Limits: editorLimits,
 		Categories: categoryOptions(cats, nil, f.Value("category"))}
 	for _, s := range sites {
 		page.Sites = append(page.Sites, siteOption{Site: s, Checked: f.Value("site:"+strconv.FormatInt(s.ID, 10)) != ""})

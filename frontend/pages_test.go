@@ -21,6 +21,7 @@ import (
 	"github.com/sheber-kz/sheber/api"
 	"github.com/sheber-kz/sheber/catalog"
 	"github.com/sheber-kz/sheber/frontend"
+	"github.com/sheber-kz/sheber/storage/objects/objectstest"
 	"github.com/sheber-kz/sheber/storage/postgres"
 	"github.com/sheber-kz/sheber/storage/postgres/postgrestest"
 	"github.com/sheber-kz/sheber/storage/redis"
@@ -64,7 +65,7 @@ func newEnv(t *testing.T) *env {
 	svc := &accounts.Service{Store: postgres.NewAccountsStore(db), Sessions: redis.NewSessions(rc), Limiter: redis.Limiter{Client: rc},
 		Hasher: hasher, PublicURL: "http://localhost"}
 	catalogStore := postgres.NewCatalogStore(db)
-	cat := &catalog.Service{Store: catalogStore, Directory: postgres.NewAccountsStore(db), Searcher: catalogStore}
+	cat := &catalog.Service{Store: catalogStore, Directory: postgres.NewAccountsStore(db), Searcher: catalogStore, Objects: objectstest.New(t)}
 	return &env{app: newApp(t, &api.Server{Accounts: svc, Catalog: cat, Secret: []byte(testSecret)}), db: db,
 		store: postgres.NewAccountsStore(db), hasher: hasher, cat: cat}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sheber-kz/sheber/accounts"
 	"github.com/sheber-kz/sheber/api"
+	"github.com/sheber-kz/sheber/catalog"
 )
 
 // Page templates: templates/<name>.html, each defining "title" and "content" for the
@@ -71,6 +72,10 @@ func templateFuncs(lang string, c messages, a *assets, zone *time.Location) temp
 		},
 		"add":          func(a, b int) int { return a + b },
 		"field":        newField,
+		"imageSrc":     imageSrc,
+		"imageSrcset":  imageSrcset,
+		"mediaURL":     catalog.MediaURL,
+		"fileSize":     func(n int64) string { return fileSize(lang, n) },
 		"statusAction": newStatusButton,
 		"langs":        func() []string { return languages },
 		"statusName":   func(s any) string { return c.translate(fmt.Sprint("listings.status_", s)) },

@@ -1,9 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -306,4 +313,109 @@ func editorListingID(t *testing.T, loc string) int64 {
 		t.Fatalf("not the editor of a listing: %s (%v)", loc, err)
 	}
 	return id
+}
+
+// writePictures writes a JPEG and a PNG drawn by the test into dir.
+func writePictures(t *testing.T, dir string) []string {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 960, 720))
+	for y := 0; y < 720; y++ {
+		for x := 0; x < 960; x++ {
+			img.Set(x, y, color.RGBA{uint8(x / 4), uint8(y / 3), 90, 255})
+		}
+	}
+	var jpg, pngBuf bytes.Buffer
+	if err := jpeg.Encode(&jpg, img, &jpeg.Options{Quality: 80}); err != nil {
+		t.Fatal(err)
+	}
+	if err := png.Encode(&pngBuf, img.SubImage(image.Rect(0, 0, 640, 640))); err != nil {
+		t.Fatal(err)
+	}
+	paths := []string{filepath.Join(dir, "dastarkhan.jpg"), filepath.Join(dir, "piala.png")}
+	for i, data := range [][]byte{jpg.Bytes(), pngBuf.Bytes()} {
+		if err := os.WriteFile(paths[i], data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return paths
+}
+
+// thumbnailsLoaded is true when every image of the editor's gallery has loaded: a broken
+// or missing picture has naturalWidth 0.
+const thumbnailsLoaded = `(function (n) {
+	var imgs = document.querySelectorAll('#image-list img');
+	return imgs.length === n && Array.prototype.every.call(imgs, function (i) { return i.complete && i.naturalWidth > 0; });
+})`
+
+// A producer manager uploads a JPEG and a PNG in the editor, watches the progress bar
+// finish and the thumbnails load, reorders them with the keyboard and publishes.
+func TestBrowserEditorImages(t *testing.T) {
+	base := startPortal(t)
+	p := newDemoProducer(t)
+	l, err := p.cat.CreateListing(context.Background(), p.actor, p.enterpriseID, catalog.ListingInput{
+		Title: accounts.Text{RU: "Набор пиал миниатюрный", KK: "Шағын кесе жиынтығы"}, CategoryCode: "play-corners", Unit: catalog.UnitSet,
+		PriceTiyn: 950_000, MinOrderQty: 1, LeadTimeDays: 5, SiteIDs: p.siteIDs[:1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := writePictures(t, t.TempDir())
+	ctx := newBrowser(t)
+	signInAs(t, ctx, base, producerManagerEmail, fmt.Sprintf("/listings/%d/edit", l.ID))
+	assertLabelled(t, ctx, "the editor")
+	assertFitsPhone(t, ctx, "the editor")
+
+	err = chromedp.Do(ctx,
+		chromedp.SetUploadFiles(chromedp.CSS(`#e-image_files`), files),
+		chromedp.Evaluate[chromedp.Void](`window.sheberNoReload = true`),
+		chromedp.Click(chromedp.CSS(`#image-upload button[type="submit"]`)),
+		// The bar reaches 100 and stays; the status line says the images are in.
+		chromedp.Poll[chromedp.Void](`(function () { var p = document.getElementById('image-progress');
+			return p && p.value === 100 && !p.closest('.upload-progress').hidden && document.querySelector('#images .upload-status').textContent.length > 0; })()`,
+			chromedp.WithPollingTimeout(30*time.Second)),
+		chromedp.Poll[chromedp.Void](thumbnailsLoaded+`(2)`, chromedp.WithPollingTimeout(30*time.Second)),
+	)
+	if err != nil {
+		html, _ := chromedp.Run(ctx, chromedp.OuterHTML(chromedp.CSS(`#images`)))
+		t.Fatalf("upload: %v\n%s", err, html)
+	}
+	if kept, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.sheberNoReload === true`)); !kept {
+		t.Error("the upload reloaded the page instead of updating the images in place")
+	}
+	stored, err := p.cat.Listing(context.Background(), p.actor, l.ID)
+	if err != nil || len(stored.Images) != 2 {
+		t.Fatalf("after the upload: %d images, %v", len(stored.Images), err)
+	}
+	first, second := stored.Images[0].ID, stored.Images[1].ID
+
+	// Keyboard only: focus the second image's "up" button and press Enter.
+	err = chromedp.Do(ctx,
+		chromedp.Focus(chromedp.CSS(fmt.Sprintf(`#image-%d .move-up`, second))),
+		chromedp.KeyEvent(kb.Enter),
+		chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.querySelector('#image-list .image-item').id === 'image-%d'`, second),
+			chromedp.WithPollingTimeout(20*time.Second)),
+	)
+	if err != nil {
+		t.Fatalf("move up: %v", err)
+	}
+	focused, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.closest('.image-item').id + ' ' + document.activeElement.className`))
+	if !strings.HasPrefix(focused, fmt.Sprintf("image-%d ", second)) {
+		t.Errorf("after moving, the focus is on %q; want a button of the moved image", focused)
+	}
+	if stored, _ = p.cat.Listing(context.Background(), p.actor, l.ID); stored.Images[0].ID != second || stored.Images[1].ID != first {
+		t.Errorf("the stored order after moving: %d, %d", stored.Images[0].ID, stored.Images[1].ID)
+	}
+
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`button[name="action"][value="publish"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`button[name="action"][value="draft"]`)),
+		chromedp.Navigate(fmt.Sprintf("%s/catalog/%d", base, l.ID)),
+		chromedp.Poll[chromedp.Void](`(function () { var i = document.querySelector('.gallery img'); return i && i.complete && i.naturalWidth > 0; })()`,
+			chromedp.WithPollingTimeout(20*time.Second)),
+	)
+	if err != nil {
+		t.Fatalf("publish and open the product: %v", err)
+	}
+	if stored, _ = p.cat.Listing(context.Background(), p.actor, l.ID); stored.Status != catalog.StatusPublished {
+		t.Errorf("after Publish the listing is %s", stored.Status)
+	}
 }
