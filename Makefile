@@ -3,7 +3,7 @@
 #   make services       install (if missing) and start PostgreSQL, Redis, MinIO, maildev
 #   make run            services + build + migrate + demo seed, then serve on HTTP_ADDR
 #   make test           services + Chromium (if missing) + go test -race
-#   make lint | vuln | bench | fmt | build | migrate | seed
+#   make lint | vuln | bench | bench-search | fmt | build | migrate | seed
 #   make services-down  stop the services;  make clean-data  stop them and delete .data
 #
 # Every command that talks to a service runs through scripts/with-env.sh, which
@@ -28,7 +28,7 @@ GOVULNCHECK_VERSION := v1.9.0
 GOFILES = $(wildcard $(shell git ls-files -co --exclude-standard -- '*.go' 2>/dev/null))
 
 .PHONY: help services services-down build migrate seed run test lint vuln bench fmt \
-	clean-data tool-staticcheck tool-govulncheck
+	clean-data bench-search tool-staticcheck tool-govulncheck
 
 help:
 	@sed -n '3,7s/^#   //p' Makefile
@@ -61,6 +61,12 @@ test: services
 
 bench: services
 	$(WITH_ENV) go test -run '^$$' -bench . -benchmem ./...
+
+# The search load test: 50,000 synthetic listings in their own database (sheber_bench),
+# 32 loopback clients for 20 s against /api/v1/products and against a trivial handler.
+# BENCH_FLAGS passes more, e.g. BENCH_FLAGS=--cache=false for the engine alone.
+bench-search: services build
+	$(WITH_ENV) $(BIN)/sheber bench search $(BENCH_FLAGS)
 
 lint: tool-staticcheck
 	@files="$(GOFILES)"; \

@@ -86,6 +86,11 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return catalogCommand(ctx, args[1:], stdout)
 	case "healthcheck":
 		return healthcheck(ctx, args[1:])
+	case "bench":
+		if len(args) < 2 || args[1] != "search" {
+			return errors.New(benchUsage)
+		}
+		return benchSearch(ctx, args[2:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -171,7 +176,10 @@ func serve(ctx context.Context) error {
 		checks = append(checks, api.Check{Name: "meilisearch", Ping: engine.Ping, Optional: true})
 	}
 	catalogStore := postgres.NewCatalogStore(db)
-	cat := &catalog.Service{Store: catalogStore, Directory: postgres.NewAccountsStore(db), Searcher: catalogStore, Objects: objs}
+	// Every committed catalog change drops the cached search answers (the cache's
+	// generation), in every process.
+	cat := &catalog.Service{Store: redis.NewCatalogChanges(rdb, catalogStore), Directory: postgres.NewAccountsStore(db),
+		Searcher: redis.NewSearchCache(rdb, catalogStore), Objects: objs}
 	srv := &api.Server{
 		Accounts: svc, Catalog: cat, Secret: []byte(cfg.SessionSecret), SecureCookies: cfg.secureCookies(),
 		Logger: logger, Metrics: metrics, Checks: checks, TrustedProxies: cfg.TrustedProxies,
@@ -338,14 +346,28 @@ func seed(ctx context.Context, args []string, stdout io.Writer) error {
 			return fmt.Errorf("seed synthetic: %w", err)
 		}
 		fmt.Fprintf(stdout, "seed synthetic: %s\n", sum)
-		return nil
+		return dropCachedSearches(ctx, cfg)
 	}
 	sum, err := seedDemo(ctx, postgres.NewAccountsStore(db), argon2id.New())
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "seed demo: %s\n", sum)
-	return nil
+	return dropCachedSearches(ctx, cfg)
+}
+
+// dropCachedSearches tells running portals that the catalog changed behind their back (a
+// seed writes without the cache's store wrapper), when Redis is configured.
+func dropCachedSearches(ctx context.Context, cfg config) error {
+	if cfg.RedisURL == "" {
+		return nil
+	}
+	rdb, err := redis.Open(ctx, cfg.RedisURL, cfg.RedisPrefix)
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
+	return rdb.BumpCatalogGeneration(ctx)
 }
 
 func healthcheck(ctx context.Context, args []string) error {

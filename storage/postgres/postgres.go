@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -177,4 +179,35 @@ func translate(err error) error {
 		}
 	}
 	return accounts.Internal(err)
+}
+
+// EnsureDatabase creates the database name on the server of baseURL unless it exists, and
+// returns its URL. name must be a plain identifier (letters, digits, underscores); it is
+// for tools such as the benchmarks, which keep their data apart from the portal's.
+func EnsureDatabase(ctx context.Context, baseURL, name string) (string, error) {
+	for _, r := range name {
+		if !(r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+			return "", fmt.Errorf("postgres: database name %q: only a-z, 0-9 and _", name)
+		}
+	}
+	u, err := url.Parse(baseURL)
+	if err != nil || name == "" {
+		return "", fmt.Errorf("postgres: DATABASE_URL or database name is malformed")
+	}
+	admin, err := sqlx.ConnectContext(ctx, "postgres", baseURL)
+	if err != nil {
+		return "", fmt.Errorf("postgres: %w", err)
+	}
+	defer admin.Close()
+	var exists bool
+	if err := admin.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name); err != nil {
+		return "", fmt.Errorf("postgres: %w", err)
+	}
+	if !exists {
+		if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name); err != nil && !strings.Contains(err.Error(), "already exists") {
+			return "", fmt.Errorf("postgres: create database %s: %w", name, err)
+		}
+	}
+	u.Path = "/" + name
+	return u.String(), nil
 }

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/sheber-kz/sheber/accounts"
+	"github.com/sheber-kz/sheber/accounts/argon2id"
+	"github.com/sheber-kz/sheber/api"
+	"github.com/sheber-kz/sheber/catalog"
+	"github.com/sheber-kz/sheber/cmd/sheber/internal/loadgen"
+	"github.com/sheber-kz/sheber/storage/postgres"
+	"github.com/sheber-kz/sheber/storage/redis"
+)
+
+// The search benchmark's defaults: the issue's load (50,000 listings, 32 clients, 20 s).
+const (
+	benchProducts    = 50_000
+	benchConcurrency = 32
+	benchDuration    = 20 * time.Second
+	// benchDatabase keeps the benchmark's catalog apart from the portal's data.
+	benchDatabase = "sheber_bench"
+	// benchWarmup runs before each measured phase, so that connections, caches and the
+	// planner are as a running portal has them.
+	benchWarmup = 2 * time.Second
+	// benchProbe is how long each query of the mix may take alone before the run.
+	benchProbe = 5 * time.Second
+)
+
+const benchUsage = "usage: sheber bench search [--products N] [--concurrency C] [--duration D] [--cache=true|false]"
+
+// benchQueries is the realistic mix of the search benchmark: what visitors type (single
+// words, two words, typos, Kazakh and Latin forms, prefixes) and how they narrow (category,
+// region, price, stock, lead time, sort, a later page), always with the facets.
+var benchQueries = []string{
+	"q=парта", "q=скамья", "q=шкаф", "q=кровать", "q=урна", "q=беседка", "q=вазон", "q=стул",
+	"q=парта+двухместная", "q=скамья+со+спинкой", "q=костюм+рабочий", "q=плитка+тротуарная", "q=постельного+белья",
+	"q=прата", "q=скамя", "q=кравать", "q=бесeдка", "q=канструктор",
+	"q=шаңырақ", "q=орындық", "q=төсек", "q=киім", "q=shanyrak", "q=parta", "q=skamya",
+	"q=конструктор&category=play", "q=форма&category=sewn", "category=furniture", "category=small-forms-benches",
+	"q=стол&region=karaganda", "region=almaty", "q=шкаф&price_max=5000000", "price_min=10000000&sort=price_asc",
+	"q=урна&in_stock=true", "in_stock=true&sort=price_desc", "q=блок&lead_time_max=20", "sort=newest",
+	"q=парта&page=2", "q=ворота&sort=price_asc", "",
+}
+
+// benchSearch runs `sheber bench search`: it fills its own database with the synthetic
+// catalog (once; later runs find it), serves the real API in this process on a loopback
+// port beside a trivial Fiber JSON handler, and loads both in turn with the same
+// closed-loop generator, so the ratio shows what the search itself costs.
+func benchSearch(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("bench search", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	products := fs.Int("products", benchProducts, "listings in the catalog")
+	concurrency := fs.Int("concurrency", benchConcurrency, "concurrent clients")
+	duration := fs.Duration("duration", benchDuration, "time of each measured phase")
+	useCache := fs.Bool("cache", true, "serve search through the Redis result cache")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		return errors.New(benchUsage)
+	}
+	if *concurrency < 1 || *concurrency > 1024 || *duration < time.Second || *duration > 10*time.Minute {
+		return errors.New("--concurrency 1-1024 and --duration 1s-10m; " + benchUsage)
+	}
+	cfg, err := loadConfig(environ, "DATABASE_URL", "REDIS_URL")
+	if err != nil {
+		return err
+	}
+	if cfg.Env == "production" {
+		return errors.New("bench search refuses to run with SHEBER_ENV=production")
+	}
+	startCtx, cancel := context.WithTimeout(ctx, startupTimeout)
+	defer cancel()
+	dbURL, err := postgres.EnsureDatabase(startCtx, cfg.DatabaseURL, benchDatabase)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, dbURL, anySchema)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.MigrateUp(ctx, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		return err
+	}
+	rdb, err := redis.Open(startCtx, cfg.RedisURL, cfg.RedisPrefix+"bench:")
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
+
+	dir := postgres.NewAccountsStore(db)
+	store := postgres.NewCatalogStore(db)
+	cat := &catalog.Service{Store: store, Directory: dir, Searcher: store}
+	fmt.Fprintf(stdout, "bench search: preparing %d synthetic listings in database %s\n", *products, benchDatabase)
+	sum, err := seedSynthetic(ctx, dir, cat, *products, 1)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "bench search: %s\n", sum)
+	if *useCache {
+		cat.Searcher = searchCache(rdb, store)
+	}
+
+	srv := &api.Server{
+		Accounts: &accounts.Service{Store: dir, Sessions: redis.NewSessions(rdb), Limiter: redis.Limiter{Client: rdb}, Hasher: argon2id.New()},
+		Catalog:  cat, Secret: []byte(cfg.SessionSecret),
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+	portal := api.NewApp(srv)
+	trivial := fiber.New(fiber.Config{DisableStartupMessage: true})
+	trivial.Get("/api/v1/products", func(c *fiber.Ctx) error {
+		return c.JSON(fiber.Map{"items": []any{}, "total": 0})
+	})
+	portalBase, stopPortal, err := listenLoopback(portal)
+	if err != nil {
+		return err
+	}
+	defer stopPortal()
+	trivialBase, stopTrivial, err := listenLoopback(trivial)
+	if err != nil {
+		return err
+	}
+	defer stopTrivial()
+
+	// One request of each kind first: a broken mix fails here, not as a silent zero.
+	for _, q := range benchQueries {
+		u := portalBase + "/api/v1/products?" + (&url.URL{RawQuery: q}).RawQuery
+		if r := loadgen.Run(ctx, []string{u}, 1, benchProbe); r.Requests == 0 {
+			return fmt.Errorf("bench search: %s does not answer within %s: %s", u, benchProbe, r)
+		}
+	}
+
+	phase := func(name, base string) (loadgen.Result, int64, error) {
+		urls := make([]string, len(benchQueries))
+		for i, q := range benchQueries {
+			urls[i] = base + "/api/v1/products?" + (&url.URL{RawQuery: q}).RawQuery
+		}
+		loadgen.Run(ctx, urls, *concurrency, benchWarmup)
+		if err := loadgen.ResetPeakRSS(); err != nil {
+			return loadgen.Result{}, 0, err
+		}
+		r := loadgen.Run(ctx, urls, *concurrency, *duration)
+		rss, err := loadgen.PeakRSS()
+		if err != nil {
+			return r, 0, err
+		}
+		fmt.Fprintf(stdout, "bench search: %-8s %s; peak RSS %d MiB\n", name, r, rss>>20)
+		return r, rss, nil
+	}
+	fmt.Fprintf(stdout, "bench search: %d clients, %s per phase, %d queries in the mix, result cache %v\n",
+		*concurrency, *duration, len(benchQueries), *useCache)
+	base, _, err := phase("trivial", trivialBase)
+	if err != nil {
+		return err
+	}
+	search, _, err := phase("search", portalBase)
+	if err != nil {
+		return err
+	}
+	if search.Errors > 0 {
+		return fmt.Errorf("bench search: %d failed requests: %s", search.Errors, search.FirstError)
+	}
+	fmt.Fprintf(stdout, "bench search: search/trivial: %.3f of the throughput, p50 %.1fx, p99 %.1fx\n",
+		search.PerSecond()/base.PerSecond(), float64(search.P50)/float64(base.P50), float64(search.P99)/float64(base.P99))
+	return nil
+}
+
+// listenLoopback serves app on a free loopback port and returns its base URL.
+func listenLoopback(app *fiber.App) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	go func() { _ = app.Listener(ln) }()
+	return "http://" + ln.Addr().String(), func() { _ = app.ShutdownWithTimeout(api.ShutdownTimeout) }, nil
+}
+
+// searchCache puts the Redis result cache in front of the PostgreSQL engine.
+func searchCache(c *redis.Client, next catalog.Searcher) catalog.Searcher {
+	return redis.NewSearchCache(c, next)
+}
