@@ -316,7 +316,9 @@ func (s *Service) SetImageAlt(ctx context.Context, a accounts.Actor, listingID, 
 	if err := checkAlt("alt", alt, MaxAltLength); err != nil {
 		return Image{}, err
 	}
-	if err := s.Store.SetImageAlt(ctx, listingID, imageID, alt); err != nil {
+	// In a transaction like every change, so that stores that act on commits (the search
+	// cache) see it.
+	if err := s.Store.InTx(ctx, func(tx Store) error { return tx.SetImageAlt(ctx, listingID, imageID, alt) }); err != nil {
 		return Image{}, err
 	}
 	imgs, err := s.Store.Images(ctx, listingID)
@@ -474,7 +476,8 @@ func (s *Service) RemoveDocument(ctx context.Context, a accounts.Actor, listingI
 	if _, err := s.mediaListing(ctx, a, listingID); err != nil {
 		return err
 	}
-	return s.Store.DeleteDocument(ctx, listingID, documentID, s.now())
+	now := s.now()
+	return s.Store.InTx(ctx, func(tx Store) error { return tx.DeleteDocument(ctx, listingID, documentID, now) })
 }
 
 // DeleteListing removes a listing with its images and documents, if it is still at
