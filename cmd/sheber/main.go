@@ -1,12 +1,14 @@
 // Command sheber is the portal's one binary. Subcommands:
 //
 //	sheber serve                 serve the web portal and the API on HTTP_ADDR
-//	sheber worker                deliver queued e-mail, delete unreferenced objects
+//	sheber worker                deliver queued e-mail, delete unreferenced objects and,
+//	                             with MEILI_URL, feed the search index
 //	sheber migrate up|down|status
 //	sheber seed demo             load the demo data (refused when SHEBER_ENV=production)
 //	sheber seed synthetic --products N [--seed S]  a large deterministic catalog for benchmarks
 //	sheber catalog import FILE --enterprise BIN [--dry-run]
 //	                             bulk-import listings (CSV or JSON Lines) as the system actor
+//	sheber search setup|reindex  apply Meilisearch's index settings; rebuild the index (swap)
 //	sheber healthcheck [--url U] exit 0 when U (default http://127.0.0.1:8080/healthz) answers 2xx
 //
 // Every address comes from the environment; see the README's configuration table.
@@ -44,13 +46,14 @@ const usage = `usage: sheber <command>
 
 commands:
   serve                     serve the portal on HTTP_ADDR
-  worker                    run background jobs (e-mail, object deletion)
+  worker                    run background jobs (e-mail, object deletion, the search index)
   migrate up|down|status    manage the database schema
   seed demo                 load the demo data (not in production)
   seed synthetic --products N [--seed S]
                             a large deterministic catalog (not in production)
   catalog import FILE --enterprise BIN [--dry-run]
                             import listings from CSV or JSON Lines into an enterprise's catalog
+  search setup|reindex      apply Meilisearch's settings; rebuild its index from PostgreSQL
   healthcheck [--url URL]   probe a running server's /healthz
 `
 
@@ -84,6 +87,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return seed(ctx, args[1:], stdout)
 	case "catalog":
 		return catalogCommand(ctx, args[1:], stdout)
+	case "search":
+		return searchCommand(ctx, args[1:], stdout)
 	case "healthcheck":
 		return healthcheck(ctx, args[1:])
 	case "bench":
@@ -176,10 +181,17 @@ func serve(ctx context.Context) error {
 		checks = append(checks, api.Check{Name: "meilisearch", Ping: engine.Ping, Optional: true})
 	}
 	catalogStore := postgres.NewCatalogStore(db)
+	var searcher catalog.Searcher = catalogStore
+	if cfg.MeiliURL != "" {
+		engine := search.Open(cfg.MeiliURL, cfg.MeiliKey)
+		defer engine.Close()
+		searcher = &catalog.FallbackSearcher{Primary: engine.Searcher(catalogStore), Fallback: catalogStore,
+			Timeout: catalog.SearchQueryTimeout, Logger: logger}
+	}
 	// Every committed catalog change drops the cached search answers (the cache's
 	// generation), in every process.
 	cat := &catalog.Service{Store: redis.NewCatalogChanges(rdb, catalogStore), Directory: postgres.NewAccountsStore(db),
-		Searcher: redis.NewSearchCache(rdb, catalogStore), Objects: objs}
+		Searcher: redis.NewSearchCache(rdb, searcher), Objects: objs}
 	srv := &api.Server{
 		Accounts: svc, Catalog: cat, Secret: []byte(cfg.SessionSecret), SecureCookies: cfg.secureCookies(),
 		Logger: logger, Metrics: metrics, Checks: checks, TrustedProxies: cfg.TrustedProxies,
@@ -239,6 +251,19 @@ func worker(ctx context.Context) error {
 	}
 	outbox := postgres.NewEmailOutbox(db)
 	deletions := postgres.NewDeletionQueue(db)
+	var searchIndex catalog.SearchIndex
+	if cfg.MeiliURL != "" {
+		engine := search.Open(cfg.MeiliURL, cfg.MeiliKey)
+		defer engine.Close()
+		// The index and its settings are made once here, so a fresh Meilisearch works;
+		// when it is down, deliveries wait in the outbox and `sheber search setup` can
+		// be run later.
+		if err := engine.Setup(ctx); err != nil {
+			logger.Error("search index setup", slog.Any("error", err))
+		}
+		searchIndex = engine.Index()
+	}
+	searchOutbox := postgres.NewSearchOutbox(db)
 	logger.Info("worker started", slog.Duration("poll", workerPollInterval))
 	ticker := time.NewTicker(workerPollInterval)
 	defer ticker.Stop()
@@ -257,6 +282,9 @@ func worker(ctx context.Context) error {
 			logger.Error("object deletion", slog.Any("error", err))
 		case n > 0:
 			logger.Info("objects deleted", slog.Int("count", n))
+		}
+		if searchIndex != nil {
+			deliverSearch(ctx, logger, searchOutbox, searchIndex)
 		}
 		select {
 		case <-ctx.Done():

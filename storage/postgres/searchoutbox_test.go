@@ -1,0 +1,320 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sheber-kz/sheber/catalog"
+	"github.com/sheber-kz/sheber/storage/postgres"
+)
+
+// memIndex is a search index in memory that records every delivery; fail makes the next
+// calls fail, and during runs inside Upsert (a change made while a delivery is under way).
+type memIndex struct {
+	mu         sync.Mutex
+	docs       map[int64]catalog.SearchDocument
+	upserts    map[int64]int // deliveries per listing
+	deletes    map[int64]int
+	fail       error
+	during     func()
+	concurrent map[int64]bool // listings being delivered right now
+	overlap    []int64        // listings delivered twice at once
+}
+
+func newMemIndex() *memIndex {
+	return &memIndex{docs: map[int64]catalog.SearchDocument{}, upserts: map[int64]int{}, deletes: map[int64]int{}, concurrent: map[int64]bool{}}
+}
+
+func (m *memIndex) Upsert(_ context.Context, docs []catalog.SearchDocument) error {
+	m.mu.Lock()
+	if m.fail != nil {
+		defer m.mu.Unlock()
+		return m.fail
+	}
+	for _, d := range docs {
+		if m.concurrent[d.ID] {
+			m.overlap = append(m.overlap, d.ID)
+		}
+		m.concurrent[d.ID] = true
+	}
+	during := m.during
+	m.during = nil
+	m.mu.Unlock()
+	if during != nil {
+		during()
+	}
+	time.Sleep(time.Millisecond) // widen the window in which an overlap would show
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, d := range docs {
+		m.docs[d.ID] = d
+		m.upserts[d.ID]++
+		delete(m.concurrent, d.ID)
+	}
+	return nil
+}
+
+func (m *memIndex) Delete(_ context.Context, ids []int64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fail != nil {
+		return m.fail
+	}
+	for _, id := range ids {
+		delete(m.docs, id)
+		m.deletes[id]++
+	}
+	return nil
+}
+
+type outboxRowState struct {
+	Seq      int64  `db:"seq"`
+	Attempts int    `db:"attempts"`
+	Leased   bool   `db:"leased"`
+	Error    string `db:"last_error"`
+}
+
+func (f catalogFixture) outboxRow(t *testing.T, id int64) (outboxRowState, bool) {
+	t.Helper()
+	var r []outboxRowState
+	const q = `SELECT seq, attempts, lease_until IS NOT NULL AS leased, coalesce(last_error, '') AS last_error FROM search_outbox WHERE listing_id = $1`
+	if err := f.db.SelectContext(testCtx(t), &r, q, id); err != nil {
+		t.Fatal(err)
+	}
+	if len(r) == 0 {
+		return outboxRowState{}, false
+	}
+	return r[0], true
+}
+
+func (f catalogFixture) publish(t *testing.T, code string) catalog.Listing {
+	t.Helper()
+	l := f.listing(f.entA, code, f.sitesA...)
+	l.Status = catalog.StatusPublished
+	return f.create(t, l)
+}
+
+// The triggers queue a listing for any change: through the store (as the API and imports
+// do) and through hand-written SQL, including deletes and changes of its sites.
+func TestSearchOutboxTriggers(t *testing.T) {
+	t.Parallel()
+	f := newCatalogFixture(t)
+	ctx := testCtx(t)
+	l := f.create(t, f.listing(f.entA, "T-1", f.sitesA...))
+	first, ok := f.outboxRow(t, l.ID)
+	if !ok {
+		t.Fatal("CreateListing queued nothing")
+	}
+	seq := first.Seq
+	step := func(what string, fn func() error) {
+		t.Helper()
+		if err := fn(); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		r, ok := f.outboxRow(t, l.ID)
+		if !ok || r.Seq <= seq {
+			t.Fatalf("%s: outbox row %+v (present %v); want a seq above %d", what, r, ok, seq)
+		}
+		seq = r.Seq
+	}
+	step("UpdateListing", func() error {
+		l.Status = catalog.StatusPublished
+		return f.catalog.UpdateListing(ctx, &l, l.Version)
+	})
+	step("raw UPDATE listings", func() error {
+		_, err := f.db.ExecContext(ctx, `UPDATE listings SET price_tiyn = price_tiyn + 1 WHERE id = $1`, l.ID)
+		return err
+	})
+	step("raw DELETE FROM listing_sites", func() error {
+		_, err := f.db.ExecContext(ctx, `DELETE FROM listing_sites WHERE listing_id = $1 AND site_id = $2`, l.ID, f.sitesA[1])
+		return err
+	})
+	step("raw INSERT INTO listing_images", func() error {
+		_, err := f.db.ExecContext(ctx, `INSERT INTO listing_images (listing_id, position, width, height)
+			VALUES ($1, 0, 320, 240)`, l.ID)
+		return err
+	})
+	step("raw DELETE FROM listings", func() error {
+		_, err := f.db.ExecContext(ctx, `DELETE FROM listings WHERE id = $1`, l.ID)
+		return err
+	})
+	// A rolled-back change queues nothing.
+	other := f.create(t, f.listing(f.entA, "T-2", f.sitesA...))
+	before, _ := f.outboxRow(t, other.ID)
+	tx, err := f.db.BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE listings SET ready_stock = 0 WHERE id = $1`, other.ID); err != nil {
+		t.Fatal(err)
+	}
+	_ = tx.Rollback()
+	if after, _ := f.outboxRow(t, other.ID); after.Seq != before.Seq {
+		t.Errorf("a rolled-back update moved seq from %d to %d", before.Seq, after.Seq)
+	}
+}
+
+// A delivery upserts published listings and deletes the others; the outbox empties.
+func TestDeliverSearchChanges(t *testing.T) {
+	t.Parallel()
+	f := newCatalogFixture(t)
+	ctx := testCtx(t)
+	out := postgres.NewSearchOutbox(f.db)
+	pub := f.publish(t, "D-1")
+	draft := f.create(t, f.listing(f.entA, "D-2", f.sitesA...))
+	idx := newMemIndex()
+	now := time.Now().UTC()
+	n, err := catalog.DeliverSearchChanges(ctx, out, idx, now)
+	if err != nil || n != 2 {
+		t.Fatalf("DeliverSearchChanges = %d, %v; want 2, nil", n, err)
+	}
+	d, ok := idx.docs[pub.ID]
+	if !ok {
+		t.Fatalf("published listing %d not indexed", pub.ID)
+	}
+	want := catalog.SearchDocument{ID: pub.ID, Title: catalog.Fold("Парта ученическая двухместная Екі орындық оқушы партасы Two-seat school desk"),
+		CategoryPath: []string{"furniture-desks", "furniture"}, Regions: []string{"karaganda"}, EnterpriseID: f.entA.ID,
+		PriceTiyn: 3_450_000, InStock: true, LeadTimeDays: 21, Status: catalog.StatusPublished}
+	if d.Title != want.Title || fmt.Sprint(d.CategoryPath) != fmt.Sprint(want.CategoryPath) || fmt.Sprint(d.Regions) != fmt.Sprint(want.Regions) ||
+		d.EnterpriseID != want.EnterpriseID || d.PriceTiyn != want.PriceTiyn || !d.InStock || d.LeadTimeDays != 21 ||
+		d.Status != want.Status || len(d.InstitutionIDs) != 1 || d.Titles.RU != "Парта ученическая двухместная" || d.PublishedAt.IsZero() {
+		t.Errorf("document %+v; want like %+v", d, want)
+	}
+	if idx.deletes[draft.ID] != 1 || idx.upserts[draft.ID] != 0 {
+		t.Errorf("draft: %d deletes, %d upserts; want 1 delete", idx.deletes[draft.ID], idx.upserts[draft.ID])
+	}
+	if c := f.count(t, `SELECT count(*) FROM search_outbox`); c != 0 {
+		t.Errorf("%d rows left in the outbox", c)
+	}
+	if n, err := catalog.DeliverSearchChanges(ctx, out, idx, now); n != 0 || err != nil {
+		t.Errorf("second round = %d, %v; want 0, nil", n, err)
+	}
+}
+
+// A failed delivery counts an attempt and backs off exponentially; once due again, the
+// listing is delivered and removed.
+func TestDeliverSearchChangesRetries(t *testing.T) {
+	t.Parallel()
+	f := newCatalogFixture(t)
+	ctx := testCtx(t)
+	out := postgres.NewSearchOutbox(f.db)
+	l := f.publish(t, "R-1")
+	idx := newMemIndex()
+	idx.fail = errors.New("meilisearch: 503")
+	now := time.Now().UTC()
+	for attempt := 1; attempt <= 3; attempt++ {
+		if _, err := catalog.DeliverSearchChanges(ctx, out, idx, now); err == nil {
+			t.Fatalf("attempt %d: no error from a failing index", attempt)
+		}
+		r, ok := f.outboxRow(t, l.ID)
+		if !ok || r.Attempts != attempt || r.Leased || r.Error != "catalog: index 1 listings: meilisearch: 503" {
+			t.Fatalf("after attempt %d: %+v (present %v)", attempt, r, ok)
+		}
+		delay := catalog.SearchRetryDelay(attempt)
+		if want := catalog.SearchRetryBaseDelay << (attempt - 1); delay != want {
+			t.Errorf("SearchRetryDelay(%d) = %v; want %v", attempt, delay, want)
+		}
+		// Not due before the back-off ends.
+		if n, err := catalog.DeliverSearchChanges(ctx, out, idx, now.Add(delay-time.Second)); n != 0 || err != nil {
+			t.Fatalf("before the back-off: %d, %v; want 0, nil", n, err)
+		}
+		now = now.Add(delay)
+	}
+	idx.fail = nil
+	if n, err := catalog.DeliverSearchChanges(ctx, out, idx, now); n != 1 || err != nil {
+		t.Fatalf("after recovery: %d, %v; want 1, nil", n, err)
+	}
+	if _, ok := f.outboxRow(t, l.ID); ok {
+		t.Error("the delivered listing is still queued")
+	}
+	if catalog.SearchRetryDelay(100) != catalog.SearchRetryMaxDelay {
+		t.Errorf("SearchRetryDelay(100) = %v; want the cap", catalog.SearchRetryDelay(100))
+	}
+}
+
+// A listing changed while its delivery is under way stays queued and goes out again.
+func TestDeliverSearchChangesKeepsChangeDuringDelivery(t *testing.T) {
+	t.Parallel()
+	f := newCatalogFixture(t)
+	ctx := testCtx(t)
+	out := postgres.NewSearchOutbox(f.db)
+	l := f.publish(t, "C-1")
+	idx := newMemIndex()
+	idx.during = func() {
+		if _, err := f.db.ExecContext(ctx, `UPDATE listings SET price_tiyn = 999 WHERE id = $1`, l.ID); err != nil {
+			t.Error(err)
+		}
+	}
+	now := time.Now().UTC()
+	if n, err := catalog.DeliverSearchChanges(ctx, out, idx, now); n != 1 || err != nil {
+		t.Fatalf("first round: %d, %v", n, err)
+	}
+	r, ok := f.outboxRow(t, l.ID)
+	if !ok || r.Leased {
+		t.Fatalf("after a change during delivery: %+v (present %v); want queued, not leased", r, ok)
+	}
+	// The change re-queued the row as due at its own time, after now.
+	if n, err := catalog.DeliverSearchChanges(ctx, out, idx, time.Now().UTC().Add(time.Second)); n != 1 || err != nil {
+		t.Fatalf("second round: %d, %v", n, err)
+	}
+	if idx.docs[l.ID].PriceTiyn != 999 {
+		t.Errorf("indexed price %d; want the changed 999", idx.docs[l.ID].PriceTiyn)
+	}
+	if _, ok := f.outboxRow(t, l.ID); ok {
+		t.Error("still queued after the second round")
+	}
+}
+
+// Workers delivering at once never deliver one listing twice at the same time, and
+// together deliver each exactly once.
+func TestDeliverSearchChangesConcurrentWorkers(t *testing.T) {
+	t.Parallel()
+	f := newCatalogFixture(t)
+	ctx := testCtx(t)
+	out := postgres.NewSearchOutbox(f.db)
+	const listings = 250
+	if _, err := f.db.ExecContext(ctx, `INSERT INTO listings (enterprise_id, title_ru, category_code, unit, price_tiyn,
+		vat_included, min_order_qty, lead_time_days, labour_minutes_per_unit, ready_stock, status, published_at)
+		SELECT $1, 'Скамья ' || g, 'small-forms-benches', 'piece', 100000 + g, true, 1, 5, 10, g % 3, 'published', now()
+		FROM generate_series(1, $2) g`, f.entA.ID, listings); err != nil {
+		t.Fatal(err)
+	}
+	idx := newMemIndex()
+	now := time.Now().UTC()
+	var wg sync.WaitGroup
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				n, err := catalog.DeliverSearchChanges(ctx, out, idx, now)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if n == 0 {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if len(idx.overlap) > 0 {
+		t.Errorf("listings delivered by two workers at once: %v", idx.overlap)
+	}
+	if len(idx.upserts) != listings {
+		t.Errorf("%d listings delivered; want %d", len(idx.upserts), listings)
+	}
+	for id, n := range idx.upserts {
+		if n != 1 {
+			t.Errorf("listing %d delivered %d times", id, n)
+		}
+	}
+	if c := f.count(t, `SELECT count(*) FROM search_outbox`); c != 0 {
+		t.Errorf("%d rows left in the outbox", c)
+	}
+}
