@@ -27,6 +27,9 @@ const (
 	MaxBodyBytes = 1 << 20
 	// RequestTimeout is the deadline of the context each request runs under.
 	RequestTimeout = 15 * time.Second
+	// LargeRequestTimeout replaces RequestTimeout, ReadTimeout and WriteTimeout for the
+	// routes that take files (uploads of several large images, bulk imports).
+	LargeRequestTimeout = 2 * time.Minute
 	// ReadTimeout and WriteTimeout bound slow clients.
 	ReadTimeout  = 15 * time.Second
 	WriteTimeout = 30 * time.Second

@@ -32,14 +32,23 @@ var largeBodies = []struct {
 
 // bodyLimit is fasthttp's HeaderReceived hook: it chooses a request's body limit from its
 // method and path before the body is read, so that every other route keeps MaxBodyBytes.
+// They also get LargeRequestTimeout to read, process and answer.
 func bodyLimit(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
 	p, _, _ := strings.Cut(string(h.RequestURI()), "?")
-	for _, r := range largeBodies {
-		if string(h.Method()) == r.method && r.path.MatchString(p) {
-			return fasthttp.RequestConfig{MaxRequestBodySize: r.limit}
-		}
+	if limit, ok := largeBody(string(h.Method()), p); ok {
+		return fasthttp.RequestConfig{MaxRequestBodySize: limit, ReadTimeout: LargeRequestTimeout, WriteTimeout: LargeRequestTimeout}
 	}
 	return fasthttp.RequestConfig{}
+}
+
+// largeBody returns the body limit of a route of largeBodies, and whether it is one.
+func largeBody(method, path string) (int, bool) {
+	for _, r := range largeBodies {
+		if method == r.method && r.path.MatchString(path) {
+			return r.limit, true
+		}
+	}
+	return 0, false
 }
 
 type importErrorDTO struct {

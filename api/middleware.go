@@ -41,7 +41,11 @@ const (
 // context.Background until set), cancelled when the handler returns.
 func RequestContext(timeout time.Duration) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		t := timeout
+		if _, large := largeBody(c.Method(), c.Path()); large {
+			t = max(t, LargeRequestTimeout) // uploads and imports: decoding images, writing rows
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), t)
 		defer cancel()
 		c.SetUserContext(ctx)
 		return c.Next()

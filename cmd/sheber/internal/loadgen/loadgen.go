@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -71,11 +72,8 @@ func Run(ctx context.Context, urls []string, concurrency int, duration time.Dura
 		all      []time.Duration
 		errs     int
 		firstErr string
-		budget   = make(chan struct{}, MaxRequestsPerRun)
+		sent     atomic.Int64
 	)
-	for i := 0; i < MaxRequestsPerRun; i++ {
-		budget <- struct{}{}
-	}
 	start := time.Now()
 	var wg sync.WaitGroup
 	for w := 0; w < concurrency; w++ {
@@ -86,11 +84,9 @@ func Run(ctx context.Context, urls []string, concurrency int, duration time.Dura
 			var werrs int
 			var wfirst string
 			for i := w; ctx.Err() == nil; i++ {
-				select {
-				case <-budget:
-				default:
+				if sent.Add(1) > MaxRequestsPerRun {
 					cancel()
-					continue
+					break
 				}
 				u := urls[i%len(urls)]
 				t0 := time.Now()
