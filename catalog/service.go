@@ -97,6 +97,24 @@ func (s *Service) CreateListing(ctx context.Context, a accounts.Actor, orgID int
 	return l, err
 }
 
+// ListingsByExternalCode returns enterprise orgID's listings that carry one of codes (the
+// enterprise's own article codes), to those who manage its catalog: tools that keep the
+// catalog in step with an outside list, such as `sheber seed demo`, match on them. At most
+// MaxListingsPerRequest codes at once.
+func (s *Service) ListingsByExternalCode(ctx context.Context, a accounts.Actor, orgID int64, codes []string) ([]Listing, error) {
+	if _, err := s.enterprise(ctx, a, accounts.ActionManage, orgID); err != nil {
+		return nil, err
+	}
+	if len(codes) > MaxListingsPerRequest {
+		return nil, &accounts.Error{Code: accounts.CodeInvalid, Message: "validation failed",
+			Fields: map[string]string{"external_code": fmt.Sprintf("at most %d codes at once", MaxListingsPerRequest)}}
+	}
+	if len(codes) == 0 {
+		return nil, nil
+	}
+	return s.Store.ListingsByExternalCode(ctx, orgID, codes)
+}
+
 // Listing returns a listing: a published one to anyone, others only to those who may see
 // the enterprise's unpublished listings; to everyone else it does not exist.
 func (s *Service) Listing(ctx context.Context, a accounts.Actor, id int64) (Listing, error) {

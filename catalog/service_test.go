@@ -120,3 +120,36 @@ func TestEnterpriseListingsForThePublic(t *testing.T) {
 		t.Errorf("the enterprise's own list = %d listings, %v; want 2", len(mine), err)
 	}
 }
+
+// ListingsByExternalCode finds the enterprise's listings by their codes, for its managers
+// only: to anyone else the enterprise's catalog is not theirs to search by code.
+func TestListingsByExternalCode(t *testing.T) {
+	ctx := context.Background()
+	svc, manager, entID, siteID := newService(t)
+	for _, code := range []string{"A-1", "A-2", "A-3"} {
+		if _, err := svc.CreateListing(ctx, manager, entID, desk(code, siteID)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := svc.ListingsByExternalCode(ctx, manager, entID, []string{"A-3", "A-1", "B-9"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].ExternalCode != "A-1" || got[1].ExternalCode != "A-3" {
+		t.Errorf("found %+v, want A-1 and A-3", got)
+	}
+	stranger := accounts.Actor{UserID: manager.UserID + 1000}
+	if _, err := svc.ListingsByExternalCode(ctx, stranger, entID, []string{"A-1"}); accounts.ErrorCode(err) == "" {
+		t.Error("a stranger searched the enterprise's listings by code")
+	}
+	if _, err := svc.ListingsByExternalCode(ctx, accounts.Actor{}, entID, []string{"A-1"}); accounts.ErrorCode(err) != accounts.CodeUnauthenticated {
+		t.Errorf("anonymous: %v, want unauthenticated", err)
+	}
+	many := make([]string, catalog.MaxListingsPerRequest+1)
+	for i := range many {
+		many[i] = "X"
+	}
+	if _, err := svc.ListingsByExternalCode(ctx, manager, entID, many); accounts.ErrorCode(err) != accounts.CodeInvalid {
+		t.Errorf("too many codes: %v, want invalid", err)
+	}
+}

@@ -366,21 +366,26 @@ func seed(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer db.Close()
+	accts := postgres.NewAccountsStore(db)
+	cat := &catalog.Service{Store: postgres.NewCatalogStore(db), Directory: accts}
 	if args[0] == "synthetic" {
-		dir := postgres.NewAccountsStore(db)
-		cat := &catalog.Service{Store: postgres.NewCatalogStore(db), Directory: dir}
-		sum, err := seedSynthetic(ctx, dir, cat, products, genSeed)
+		sum, err := seedSynthetic(ctx, accts, cat, products, genSeed)
 		if err != nil {
 			return fmt.Errorf("seed synthetic: %w", err)
 		}
 		fmt.Fprintf(stdout, "seed synthetic: %s\n", sum)
 		return dropCachedSearches(ctx, cfg)
 	}
-	sum, err := seedDemo(ctx, postgres.NewAccountsStore(db), argon2id.New())
+	sum, err := seedDemo(ctx, accts, argon2id.New())
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "seed demo: %s\n", sum)
+	catSum, err := seedDemoCatalog(ctx, accts, cat)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "seed demo: catalog: %s\n", catSum)
 	return dropCachedSearches(ctx, cfg)
 }
 

@@ -282,7 +282,8 @@ type demoSite struct {
 	Hours       int // weekly capacity
 }
 
-// demoSites covers every workshop kind except "other" across the demo enterprises.
+// demoSites covers every workshop kind across the demo enterprises, so that every category
+// of the demo catalog has a site of its workshop kind.
 var demoSites = []demoSite{
 	{demoStateEast, 16, "UKG-16-WOOD", accounts.WorkshopWoodwork, 1200},
 	{demoStateEast, 22, "UKG-22-SEW", accounts.WorkshopSewing, 900},
@@ -292,6 +293,7 @@ var demoSites = []demoSite{
 	{demoStateKrg, 31, "KRG-31-WELD", accounts.WorkshopMetalwork, 650},
 	{demoSocialShm, 53, "SHM-53-WOOD", accounts.WorkshopWoodwork, 400},
 	{demoSocialShm, 53, "SHM-53-SEW", accounts.WorkshopSewing, 300},
+	{demoSocialShm, 53, "SHM-53-CRAFT", accounts.WorkshopOther, 200},
 	{demoSocialEast, 22, "ALT-22-SEW", accounts.WorkshopSewing, 350},
 }
 
@@ -301,6 +303,7 @@ var demoWorkshopNames = map[accounts.WorkshopKind]accounts.Text{
 	accounts.WorkshopMetalwork:    {RU: "Слесарно-сварочный цех, учреждение № %d", KK: "№ %d мекемедегі слесарлық-дәнекерлеу цехы", EN: "Metalwork and welding shop, Institution No. %d"},
 	accounts.WorkshopSewing:       {RU: "Швейный цех, учреждение № %d", KK: "№ %d мекемедегі тігін цехы", EN: "Sewing shop, Institution No. %d"},
 	accounts.WorkshopConstruction: {RU: "Цех строительных материалов, учреждение № %d", KK: "№ %d мекемедегі құрылыс материалдары цехы", EN: "Construction materials shop, Institution No. %d"},
+	accounts.WorkshopOther:        {RU: "Цех народных промыслов, учреждение № %d", KK: "№ %d мекемедегі халық кәсіпшілігі цехы", EN: "Crafts shop, Institution No. %d"},
 }
 
 func (s demoSite) name() accounts.Text {
@@ -318,12 +321,13 @@ type demoAccount struct {
 
 // demoAccounts has one user per role; the README's table of demo accounts lists the same.
 // The administrator also administers the first school and Sheberkhana-Shygys, so that the
-// organization admin pages can be tried.
+// organization admin pages can be tried. The producer manager manages all four demo
+// enterprises: the demo catalog is created in their name.
 var demoAccounts = []demoAccount{
 	{"requester@" + demoEmailDomain, "Айгерим С.", accounts.RoleRequester, []string{demoFirstSchool}},
 	{"approver@" + demoEmailDomain, "Ольга К.", accounts.RoleApprover, []string{demoFirstSchool}},
 	{"procurement-officer@" + demoEmailDomain, "Ерлан Т.", accounts.RoleProcurementOfficer, []string{demoAkimatKrg}},
-	{"producer-manager@" + demoEmailDomain, "Дмитрий П.", accounts.RoleProducerManager, []string{demoStateEast}},
+	{"producer-manager@" + demoEmailDomain, "Дмитрий П.", accounts.RoleProducerManager, []string{demoStateEast, demoStateKrg, demoSocialShm, demoSocialEast}},
 	{"workshop-master@" + demoEmailDomain, "Бауыржан Н.", accounts.RoleWorkshopMaster, []string{demoStateEast}},
 	{"accountant@" + demoEmailDomain, "Гульнара М.", accounts.RoleAccountant, []string{demoFirstSchool}},
 	{"inspector@" + demoEmailDomain, "Нурлан Ж.", accounts.RoleInspector, []string{demoDUISEast}},
