@@ -1,6 +1,7 @@
 package frontend
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -81,24 +82,44 @@ func (ui *UI) showUploadProblem(c *fiber.Ctx, l catalog.Listing, status int, fie
 }
 
 func (ui *UI) addImages(c *fiber.Ctx) error {
+	return ui.addMedia(c, "alt", catalog.MaxImageBytes, "image_files", "images",
+		func(ctx context.Context, a accounts.Actor, id int64, files []catalog.Upload) error {
+			_, err := ui.srv.Catalog.AddImages(ctx, a, id, files)
+			return err
+		})
+}
+
+func (ui *UI) addDocuments(c *fiber.Ctx) error {
+	return ui.addMedia(c, "title", catalog.MaxDocumentBytes, "document_files", "documents",
+		func(ctx context.Context, a accounts.Actor, id int64, files []catalog.Upload) error {
+			_, err := ui.srv.Catalog.AddDocuments(ctx, a, id, files)
+			return err
+		})
+}
+
+// addMedia is the no-JavaScript upload of images or documents: the files of the form
+// (with their textField per language, each at most maxBytes) go to add; a refused upload
+// re-renders the editor with the problem at formField, a good one returns to anchor.
+func (ui *UI) addMedia(c *fiber.Ctx, textField string, maxBytes int64, formField, anchor string,
+	add func(context.Context, accounts.Actor, int64, []catalog.Upload) error) error {
 	l, err := ui.editableListing(c)
 	if err != nil {
 		return err
 	}
-	files, err := api.Uploads(c, "alt", catalog.MaxImageBytes)
+	files, err := api.Uploads(c, textField, maxBytes)
 	if err == nil && len(files) == 0 {
 		err = &accounts.Error{Code: accounts.CodeInvalid, Message: "validation failed", Fields: map[string]string{"files": "choose at least one file"}}
 	}
 	if err == nil {
-		_, err = ui.srv.Catalog.AddImages(c.UserContext(), api.ActorOf(c), l.ID, files)
+		err = add(c.UserContext(), api.ActorOf(c), l.ID, files)
 	}
 	if status, problem, ok := uploadProblem(err); ok {
-		return ui.showUploadProblem(c, l, status, "image_files", problem)
+		return ui.showUploadProblem(c, l, status, formField, problem)
 	}
 	if err != nil {
 		return err
 	}
-	return mediaRedirect(c, l.ID, "images", "images")
+	return mediaRedirect(c, l.ID, anchor, anchor)
 }
 
 func (ui *UI) setImageAlt(c *fiber.Ctx) error {
@@ -178,27 +199,6 @@ func (ui *UI) removeImage(c *fiber.Ctx) error {
 		return err
 	}
 	return mediaRedirect(c, l.ID, "", "images")
-}
-
-func (ui *UI) addDocuments(c *fiber.Ctx) error {
-	l, err := ui.editableListing(c)
-	if err != nil {
-		return err
-	}
-	files, err := api.Uploads(c, "title", catalog.MaxDocumentBytes)
-	if err == nil && len(files) == 0 {
-		err = &accounts.Error{Code: accounts.CodeInvalid, Message: "validation failed", Fields: map[string]string{"files": "choose at least one file"}}
-	}
-	if err == nil {
-		_, err = ui.srv.Catalog.AddDocuments(c.UserContext(), api.ActorOf(c), l.ID, files)
-	}
-	if status, problem, ok := uploadProblem(err); ok {
-		return ui.showUploadProblem(c, l, status, "document_files", problem)
-	}
-	if err != nil {
-		return err
-	}
-	return mediaRedirect(c, l.ID, "documents", "documents")
 }
 
 func (ui *UI) removeDocument(c *fiber.Ctx) error {
