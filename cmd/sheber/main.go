@@ -354,7 +354,12 @@ func seed(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 	}
-	cfg, err := loadConfig(environ, "DATABASE_URL")
+	need := []string{"DATABASE_URL"}
+	if args[0] == "demo" {
+		// The demo catalog's drawings are uploaded like any listing's images.
+		need = append(need, "S3_ENDPOINT", "S3_ACCESS_KEY", "S3_SECRET_KEY", "S3_BUCKET")
+	}
+	cfg, err := loadConfig(environ, need...)
 	if err != nil {
 		return err
 	}
@@ -376,6 +381,16 @@ func seed(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "seed synthetic: %s\n", sum)
 		return dropCachedSearches(ctx, cfg)
 	}
+	objs, err := objects.Open(objects.Config{Endpoint: cfg.S3Endpoint, AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey, Bucket: cfg.S3Bucket, Region: cfg.S3Region})
+	if err != nil {
+		return err
+	}
+	startCtx, cancel := context.WithTimeout(ctx, startupTimeout)
+	defer cancel()
+	if err := objs.EnsureBucket(startCtx); err != nil {
+		return err
+	}
+	cat.Objects = objs
 	sum, err := seedDemo(ctx, accts, argon2id.New())
 	if err != nil {
 		return err

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
+	"strings"
+	"sync"
 
 	"github.com/sheber-kz/sheber/accounts"
 	"github.com/sheber-kz/sheber/catalog"
@@ -14,18 +17,23 @@ import (
 // producer manager of every demo enterprise.
 const demoCatalogManager = "producer-manager@" + demoEmailDomain
 
+// demoSeedWorkers is how many demo listings are illustrated and published at once; the
+// image processing itself is bounded by catalog/imaging.MaxConcurrent.
+const demoSeedWorkers = 4
+
 // demoPublishAttempts bounds how often the seed retries publishing a listing that another
 // writer changed in between (each attempt reloads it).
 const demoPublishAttempts = 3
 
-// catalogSummary says what seedDemoCatalog did.
+// catalogSummary says what seedDemoCatalog did. Images counts the listings that got their
+// drawing (Created) or had images already (Present).
 type catalogSummary struct {
-	Listings, Published seedCount
+	Listings, Images, Published seedCount
 }
 
 func (s catalogSummary) String() string {
-	return fmt.Sprintf("%d listings created, %d already present; %d listings published, %d already published or withdrawn",
-		s.Listings.Created, s.Listings.Present, s.Published.Created, s.Published.Present)
+	return fmt.Sprintf("%d listings created, %d already present; %d illustrated, %d already with images or withdrawn; %d listings published, %d already published or withdrawn",
+		s.Listings.Created, s.Listings.Present, s.Images.Created, s.Images.Present, s.Published.Created, s.Published.Present)
 }
 
 var demoCodePattern = regexp.MustCompile(`^DEMO-[0-9]{3}$`)
@@ -88,8 +96,9 @@ func (d demoListing) input(siteIDs []int64) catalog.ListingInput {
 // runs after seedDemo, which creates the enterprises, their sites and the manager.
 //
 // Listings are matched by their external code: one that exists is left as it is (a draft
-// is published; one that someone withdrew stays withdrawn), so a second run changes
-// nothing. Two runs at once do not race: each enterprise's demo listings are seeded under
+// is published, one without images gets its drawing; one that someone withdrew stays
+// withdrawn), so a second run changes nothing. A new listing gets its drawing before it is
+// published, so that the public catalog never shows it without one. Two runs at once do not race: each enterprise's demo listings are seeded under
 // that enterprise's import lock, held by a transaction of its own for the duration, so the
 // second run waits and then finds everything present.
 func seedDemoCatalog(ctx context.Context, accts accounts.Store, cat *catalog.Service) (catalogSummary, error) {
@@ -170,6 +179,8 @@ func seedEnterpriseCatalog(ctx context.Context, accts accounts.Store, cat *catal
 		existing[l.ExternalCode] = l
 	}
 
+	// Listings are created one by one (cheap), then finished by demoSeedWorkers.
+	todo := make([]demoWork, 0, len(list))
 	for _, d := range list {
 		l, ok := existing[d.Code]
 		sum.Listings.add(!ok)
@@ -193,16 +204,72 @@ func seedEnterpriseCatalog(ctx context.Context, accts accounts.Store, cat *catal
 				return fmt.Errorf("create listing %s: %w", d.Code, err)
 			}
 		}
-		if l.Status != catalog.StatusDraft {
-			sum.Published.add(false)
-			continue
-		}
-		if err := publishDemoListing(ctx, cat, actor, entID, l); err != nil {
-			return fmt.Errorf("publish listing %s: %w", d.Code, err)
-		}
-		sum.Published.add(true)
+		todo = append(todo, demoWork{d: d, l: l, found: ok})
 	}
-	return nil
+
+	// Drawing and uploading the images is most of the work: a few listings at a time.
+	work := make(chan demoWork)
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex // guards sum and firstErr
+		firstErr error
+	)
+	for w := 0; w < demoSeedWorkers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for job := range work {
+				mu.Lock()
+				failed := firstErr != nil
+				mu.Unlock()
+				if failed {
+					continue // the run fails anyway: take the rest off the channel
+				}
+				illustrated, published, err := finishDemoListing(ctx, cat, actor, entID, job)
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				if err == nil {
+					sum.Images.add(illustrated)
+					sum.Published.add(published)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, job := range todo {
+		work <- job
+	}
+	close(work)
+	wg.Wait()
+	return firstErr
+}
+
+// demoWork is a demo listing to illustrate and publish: found tells whether it existed
+// before this run.
+type demoWork struct {
+	d     demoListing
+	l     catalog.Listing
+	found bool
+}
+
+// finishDemoListing gives a listing its drawing and publishes it, unless someone withdrew
+// it, and reports whether it added an image and whether it published the listing.
+func finishDemoListing(ctx context.Context, cat *catalog.Service, actor accounts.Actor, entID int64, job demoWork) (illustrated, published bool, err error) {
+	if job.l.Status == catalog.StatusArchived {
+		return false, false, nil // withdrawn by someone: left as it is
+	}
+	if illustrated, err = illustrateDemoListing(ctx, cat, actor, job.d, job.l, job.found); err != nil {
+		return false, false, fmt.Errorf("illustrate listing %s: %w", job.d.Code, err)
+	}
+	if job.l.Status != catalog.StatusDraft {
+		return illustrated, false, nil
+	}
+	if err := publishDemoListing(ctx, cat, actor, entID, job.l); err != nil {
+		return illustrated, false, fmt.Errorf("publish listing %s: %w", job.d.Code, err)
+	}
+	return illustrated, true, nil
 }
 
 // publishDemoListing publishes draft l. If someone changed it in between (a stale
@@ -227,4 +294,34 @@ func publishDemoListing(ctx context.Context, cat *catalog.Service, actor account
 		l = found[0]
 	}
 	return err
+}
+
+// illustrateDemoListing gives listing l, which has no images if it was just created (found
+// is false), the drawing of its subject, unless it has images already. It reports whether
+// it added one. The drawing is made now, in memory: none is stored in the repository.
+func illustrateDemoListing(ctx context.Context, cat *catalog.Service, actor accounts.Actor, d demoListing, l catalog.Listing, found bool) (bool, error) {
+	if found {
+		// ListingsByExternalCode does not load media; the listing itself does.
+		full, err := cat.Listing(ctx, actor, l.ID)
+		if err != nil {
+			return false, err
+		}
+		if len(full.Images) > 0 {
+			return false, nil
+		}
+	}
+	data, err := demoart.PNG(d.Art, d.variant())
+	if err != nil {
+		return false, err
+	}
+	alt := accounts.Text{RU: "Рисунок: " + d.Title.RU, KK: "Сурет: " + d.Title.KK, EN: "Drawing: " + d.Title.EN}
+	_, err = cat.AddImages(ctx, actor, l.ID, []catalog.Upload{{FileName: strings.ToLower(d.Code) + ".png", Data: data, Text: alt}})
+	return err == nil, err
+}
+
+// variant is the colour variant of the listing's drawing: its number, so that listings
+// with the same subject look a little different.
+func (d demoListing) variant() int {
+	n, _ := strconv.Atoi(strings.TrimPrefix(d.Code, "DEMO-"))
+	return n
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sheber-kz/sheber/accounts"
 	"github.com/sheber-kz/sheber/catalog"
+	"github.com/sheber-kz/sheber/storage/objects/objectstest"
 	"github.com/sheber-kz/sheber/storage/postgres"
 	"github.com/sheber-kz/sheber/storage/postgres/postgrestest"
 )
@@ -28,7 +29,7 @@ func newDemoCatalogEnv(t *testing.T) demoCatalogEnv {
 		t.Fatal(err)
 	}
 	store := postgres.NewCatalogStore(db)
-	return demoCatalogEnv{db: db, accts: accts, cat: &catalog.Service{Store: store, Directory: accts, Searcher: store}}
+	return demoCatalogEnv{db: db, accts: accts, cat: &catalog.Service{Store: store, Directory: accts, Searcher: store, Objects: objectstest.New(t)}}
 }
 
 // demoCatalogListings returns every listing of the demo enterprises by external code, as
@@ -83,7 +84,7 @@ func TestSeedDemoCatalog(t *testing.T) {
 	if n < 60 || n > 64 {
 		t.Errorf("%d demo listings, want 60 to 64", n)
 	}
-	if want := (catalogSummary{Listings: seedCount{Created: n}, Published: seedCount{Created: n}}); sum != want {
+	if want := (catalogSummary{Listings: seedCount{Created: n}, Images: seedCount{Created: n}, Published: seedCount{Created: n}}); sum != want {
 		t.Errorf("first run: %s\nwant       %s", sum, want)
 	}
 	got, history := e.listings(t)
@@ -150,6 +151,29 @@ func TestSeedDemoCatalog(t *testing.T) {
 		if history[d.Code] != 1 {
 			t.Errorf("%s: %d price points, want 1", d.Code, history[d.Code])
 		}
+		if len(l.Images) != 1 {
+			t.Errorf("%s has %d images, want its drawing", d.Code, len(l.Images))
+			continue
+		}
+		img := l.Images[0]
+		if img.Alt.RU == "" || img.Alt.KK == "" || img.Alt.EN == "" || !strings.Contains(img.Alt.RU, d.Title.RU) {
+			t.Errorf("%s: alt text %+v", d.Code, img.Alt)
+		}
+		if img.Width != 1200 || img.Height != 900 || len(img.Variants) < 3 {
+			t.Errorf("%s: image %dx%d with %d variants", d.Code, img.Width, img.Height, len(img.Variants))
+		}
+	}
+	// The variants are in the bucket.
+	first := got["DEMO-030"].Images
+	if len(first) == 1 {
+		for _, v := range first[0].Variants {
+			obj, err := e.cat.Objects.Get(ctx, v.Key)
+			if err != nil {
+				t.Errorf("variant %s of DEMO-030: %v", v.Key, err)
+				continue
+			}
+			obj.Body.Close()
+		}
 	}
 	for _, c := range cats {
 		if covered[c.Code] == 0 {
@@ -179,7 +203,7 @@ func TestSeedDemoCatalog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (catalogSummary{Listings: seedCount{Present: n}, Published: seedCount{Present: n}}); second != want {
+	if want := (catalogSummary{Listings: seedCount{Present: n}, Images: seedCount{Present: n}, Published: seedCount{Present: n}}); second != want {
 		t.Errorf("second run: %s\nwant        %s", second, want)
 	}
 	again, againHistory := e.listings(t)
@@ -194,8 +218,8 @@ func TestSeedDemoCatalog(t *testing.T) {
 	}
 }
 
-// A demo listing someone withdrew stays withdrawn, and a draft left by an interrupted run
-// is published.
+// A demo listing someone withdrew stays withdrawn; a draft (as an interrupted run leaves)
+// is published; a listing whose images were removed gets its drawing again.
 func TestSeedDemoCatalogLeavesEditsAlone(t *testing.T) {
 	ctx := context.Background()
 	e := newDemoCatalogEnv(t)
@@ -212,12 +236,15 @@ func TestSeedDemoCatalogLeavesEditsAlone(t *testing.T) {
 	if _, err := e.cat.SetStatus(ctx, actor, got["DEMO-002"].ID, got["DEMO-002"].Version, catalog.StatusDraft); err != nil {
 		t.Fatal(err)
 	}
+	if err := e.cat.RemoveImage(ctx, actor, got["DEMO-003"].ID, got["DEMO-003"].Images[0].ID); err != nil {
+		t.Fatal(err)
+	}
 	sum, err := seedDemoCatalog(ctx, e.accts, e.cat)
 	if err != nil {
 		t.Fatal(err)
 	}
 	n := len(demoListings)
-	if want := (catalogSummary{Listings: seedCount{Present: n}, Published: seedCount{Created: 1, Present: n - 1}}); sum != want {
+	if want := (catalogSummary{Listings: seedCount{Present: n}, Images: seedCount{Created: 1, Present: n - 1}, Published: seedCount{Created: 1, Present: n - 1}}); sum != want {
 		t.Errorf("run after the edits: %s\nwant                   %s", sum, want)
 	}
 	after, _ := e.listings(t)
@@ -226,6 +253,9 @@ func TestSeedDemoCatalogLeavesEditsAlone(t *testing.T) {
 	}
 	if s := after["DEMO-002"].Status; s != catalog.StatusPublished {
 		t.Errorf("the draft DEMO-002 is %s, want published", s)
+	}
+	if imgs := after["DEMO-003"].Images; len(imgs) != 1 {
+		t.Errorf("DEMO-003 has %d images after the run, want its drawing back", len(imgs))
 	}
 }
 
@@ -250,25 +280,26 @@ func TestSeedDemoCatalogConcurrent(t *testing.T) {
 	}
 	close(start)
 	wg.Wait()
-	var created, published int
+	var created, illustrated, published int
 	for i := 0; i < runs; i++ {
 		if errs[i] != nil {
 			t.Fatalf("run %d: %v", i, errs[i])
 		}
 		created += sums[i].Listings.Created
 		published += sums[i].Published.Created
+		illustrated += sums[i].Images.Created
 		t.Logf("run %d: %s", i, sums[i])
 	}
-	if n := len(demoListings); created != n || published != n {
-		t.Errorf("the runs created %d and published %d listings, want %d each", created, published, n)
+	if n := len(demoListings); created != n || illustrated != n || published != n {
+		t.Errorf("the runs created %d, illustrated %d and published %d listings, want %d each", created, illustrated, published, n)
 	}
 	got, history := e.listings(t)
 	if len(got) != len(demoListings) {
 		t.Errorf("%d listings after concurrent seeding, want %d", len(got), len(demoListings))
 	}
 	for code, l := range got {
-		if l.Status != catalog.StatusPublished || history[code] != 1 {
-			t.Errorf("%s: %s with %d price points", code, l.Status, history[code])
+		if l.Status != catalog.StatusPublished || history[code] != 1 || len(l.Images) != 1 {
+			t.Errorf("%s: %s with %d price points and %d images", code, l.Status, history[code], len(l.Images))
 		}
 	}
 }
