@@ -6,7 +6,8 @@
 // (EXIF, GPS, XMP, ICC, comments) survives.
 //
 // Decoding uses the standard library's image/jpeg and image/png and golang.org/x/image/webp;
-// resampling uses golang.org/x/image/draw's Catmull-Rom kernel.
+// resampling averages 2x2 blocks while an image is at least twice the wanted width, then
+// uses golang.org/x/image/draw's Catmull-Rom kernel.
 package imaging
 
 import (
@@ -210,7 +211,7 @@ type Variant struct {
 var sem = make(chan struct{}, MaxConcurrent)
 
 // Process checks data (see Check), decodes it, applies the JPEG EXIF orientation and
-// returns the variants, ascending by width. An image with transparency stays PNG; every
+// returns the variants, ascending by width (see VariantWidths). An image with transparency stays PNG; every
 // other becomes JPEG.
 func Process(data []byte) ([]Variant, error) {
 	f, _, err := Check(data)
@@ -235,27 +236,80 @@ func Process(data []byte) ([]Variant, error) {
 		img = Orient(img, JPEGOrientation(data))
 	}
 	alpha := hasAlpha(img)
-	var out []Variant
-	b := img.Bounds()
-	for _, w := range VariantWidths {
-		last := w >= b.Dx()
-		var v image.Image = img
-		if !last {
-			h := max(1, int(int64(b.Dy())*int64(w)/int64(b.Dx())))
-			dst := image.NewRGBA(image.Rect(0, 0, w, h))
-			draw.CatmullRom.Scale(dst, dst.Bounds(), img, b, draw.Src, nil)
-			v = dst
-		}
-		enc, err := encode(v, alpha)
-		if err != nil {
+	widths := variantWidths(img.Bounds().Dx())
+	out := make([]Variant, len(widths))
+	// The largest variant is made from the decoded image, each smaller one from the
+	// variant above it: every step shrinks by a small factor, which keeps the work close to
+	// that of the first step.
+	src := toRGBA(img)
+	for i := len(widths) - 1; i >= 0; i-- {
+		src = resize(src, widths[i])
+		if out[i], err = encode(src, alpha); err != nil {
 			return nil, err
-		}
-		out = append(out, enc)
-		if last {
-			break
 		}
 	}
 	return out, nil
+}
+
+// variantWidths are the widths of the variants of an image w pixels wide, ascending: the
+// VariantWidths below w and, if w is not wider than the next one, w itself.
+func variantWidths(w int) []int {
+	var ws []int
+	for _, v := range VariantWidths {
+		if v >= w {
+			return append(ws, w)
+		}
+		ws = append(ws, v)
+	}
+	return ws
+}
+
+// toRGBA returns img as *image.RGBA, converting it if it is of another type.
+func toRGBA(img image.Image) *image.RGBA {
+	if r, ok := img.(*image.RGBA); ok && r.Bounds().Min == (image.Point{}) {
+		return r
+	}
+	b := img.Bounds()
+	dst := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	draw.Draw(dst, dst.Bounds(), img, b.Min, draw.Src)
+	return dst
+}
+
+// resize returns src scaled to width w, keeping the aspect ratio (src itself if it is w
+// wide). While src is at least twice as wide as w, it is first halved by averaging 2x2
+// blocks (exact for a box filter and cheap); the Catmull-Rom kernel does the rest, so it
+// never works over a factor of 2 or more.
+func resize(src *image.RGBA, w int) *image.RGBA {
+	for src.Bounds().Dx() >= 2*w && src.Bounds().Dy() >= 2 {
+		src = halve(src)
+	}
+	b := src.Bounds()
+	if b.Dx() == w {
+		return src
+	}
+	h := max(1, int(int64(b.Dy())*int64(w)/int64(b.Dx())))
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.CatmullRom.Scale(dst, dst.Bounds(), src, b, draw.Src, nil)
+	return dst
+}
+
+// halve returns src at half its width and height, each pixel the mean of a 2x2 block (an
+// odd last row or column is dropped).
+func halve(src *image.RGBA) *image.RGBA {
+	w, h := src.Bounds().Dx()/2, src.Bounds().Dy()/2
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		r0 := src.Pix[2*y*src.Stride:]
+		r1 := src.Pix[(2*y+1)*src.Stride:]
+		d := dst.Pix[y*dst.Stride : y*dst.Stride+4*w]
+		for x := 0; x < 4*w; x += 4 {
+			s := 2 * x
+			for c := 0; c < 4; c++ {
+				d[x+c] = uint8((uint32(r0[s+c]) + uint32(r0[s+4+c]) + uint32(r1[s+c]) + uint32(r1[s+4+c]) + 2) / 4)
+			}
+		}
+	}
+	return dst
 }
 
 func encode(img image.Image, alpha bool) (Variant, error) {

@@ -179,6 +179,76 @@ func TestVariants(t *testing.T) {
 	}
 }
 
+// The smaller variants are made from the larger ones by halving and resampling: they
+// still show the same picture (the left half red, the right half blue, a green band
+// along the top that must not spill), with the aspect ratio of the original within a pixel,
+// also for odd sizes.
+func TestVariantsKeepThePicture(t *testing.T) {
+	const w, h = 3203, 1601
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			c := color.RGBA{R: 220, G: 20, B: 20, A: 255}
+			if x >= w/2 {
+				c = color.RGBA{R: 20, G: 20, B: 220, A: 255}
+			}
+			if y < 40 {
+				c = color.RGBA{R: 20, G: 200, B: 20, A: 255}
+			}
+			img.SetRGBA(x, y, c)
+		}
+	}
+	vs, err := imaging.Process(encodePNG(t, img))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 3 {
+		t.Fatalf("%d variants, want 3", len(vs))
+	}
+	for i, v := range vs {
+		if v.Width != imaging.VariantWidths[i] {
+			t.Errorf("variant %d is %d px wide, want %d", i, v.Width, imaging.VariantWidths[i])
+		}
+		if want := v.Width * h / w; v.Height < want-1 || v.Height > want+1 {
+			t.Errorf("variant %d is %dx%d, want a height of %d±1", i, v.Width, v.Height, want)
+		}
+		got, err := jpeg.Decode(bytes.NewReader(v.Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		near := func(x, y int, want color.RGBA) {
+			r, g, b, _ := got.At(x, y).RGBA()
+			if d := absDiff(r>>8, uint32(want.R)) + absDiff(g>>8, uint32(want.G)) + absDiff(b>>8, uint32(want.B)); d > 40 {
+				t.Errorf("variant %d: pixel %d,%d is %d,%d,%d; want about %v", i, x, y, r>>8, g>>8, b>>8, want)
+			}
+		}
+		mid := v.Height / 2
+		near(v.Width/4, mid, color.RGBA{R: 220, G: 20, B: 20})
+		near(3*v.Width/4, mid, color.RGBA{R: 20, G: 20, B: 220})
+		near(v.Width/4, v.Height-1, color.RGBA{R: 220, G: 20, B: 20})
+		near(v.Width-1, mid, color.RGBA{R: 20, G: 20, B: 220})
+		near(v.Width/4, 0, color.RGBA{R: 20, G: 200, B: 20})
+	}
+}
+
+func absDiff(a, b uint32) uint32 {
+	if a > b {
+		return a - b
+	}
+	return b - a
+}
+
+// BenchmarkProcess measures the variants of a 12-megapixel photo-sized JPEG.
+func BenchmarkProcess(b *testing.B) {
+	data := encodeJPEG(b, picture(4000, 3000, false))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := imaging.Process(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func FuzzProcess(f *testing.F) {
 	f.Add(encodeJPEG(f, picture(8, 8, false)))
 	f.Add(encodePNG(f, picture(8, 8, true)))

@@ -17,19 +17,15 @@ import (
 	"github.com/sheber-kz/sheber/storage/postgres/postgrestest"
 )
 
-// startPortal migrates a fresh database, loads the demo data and serves the portal exactly
-// as `sheber serve` does; it returns the base URL.
+// startPortal serves the portal exactly as `sheber serve` does, on a database of its own
+// that is migrated and holds the demo data, and returns the base URL. `migrate up` and
+// `seed demo` run once per test process, into a template database (demoTemplate) that each
+// test's database copies.
 func startPortal(t *testing.T) string {
 	t.Helper()
-	env, addr := testEnv(t, postgrestest.NewDatabase(t))
+	env, addr := testEnv(t, postgrestest.NewDatabaseFrom(t, demoTemplate(t)))
 	withEnviron(t, env)
 	ctx, cancel := context.WithCancel(context.Background())
-	for _, args := range [][]string{{"migrate", "up"}, {"seed", "demo"}} {
-		if err := run(ctx, args, io.Discard); err != nil {
-			cancel()
-			t.Fatalf("%v: %v", args, err)
-		}
-	}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve"}, io.Discard) }()
 	t.Cleanup(func() {
@@ -43,6 +39,26 @@ func startPortal(t *testing.T) string {
 		t.Fatalf("portal did not come up: %v", err)
 	}
 	return base
+}
+
+// demoTemplate returns the template database that `sheber migrate up` and `sheber seed
+// demo` filled, run as a newcomer runs them. The demo images it refers to are in the
+// bucket of S3_BUCKET, which every test of the process shares; their keys are content
+// hashes, so a second seed writes the same objects.
+func demoTemplate(t *testing.T) string {
+	t.Helper()
+	return postgrestest.Template(t, "demo", func(databaseURL string) error {
+		saved := environ
+		defer func() { environ = saved }()
+		env, _ := testEnv(t, databaseURL)
+		environ = env
+		for _, args := range [][]string{{"migrate", "up"}, {"seed", "demo"}} {
+			if err := run(context.Background(), args, io.Discard); err != nil {
+				return fmt.Errorf("%v: %w", args, err)
+			}
+		}
+		return nil
+	})
 }
 
 // newBrowser starts Debian's Chromium headless. A missing Chromium fails the test: `make

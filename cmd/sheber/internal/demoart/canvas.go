@@ -14,14 +14,23 @@ import (
 	"golang.org/x/image/vector"
 )
 
-// Size of every drawing, in pixels (4:3).
+// Size of every drawing, in pixels (4:3): the product page shows at most 800 px, and a
+// smaller picture keeps the seed's image processing short.
 const (
-	Width  = 1200
-	Height = 900
+	Width  = 800
+	Height = 600
+)
+
+// The drawings are composed on a logical canvas of artWidth by artHeight units (4:3, the
+// size they were designed at); the canvas scales them to Width by Height pixels.
+const (
+	artWidth  = 1200
+	artHeight = 900
+	scale     = float64(Width) / artWidth
 )
 
 // canvas is an RGBA picture with the few shapes the drawings need. Coordinates are in
-// pixels, y downwards.
+// logical units (see artWidth), y downwards.
 type canvas struct {
 	img *image.RGBA
 	z   vector.Rasterizer
@@ -60,9 +69,10 @@ func alpha(c color.RGBA, a uint8) color.RGBA {
 	return color.RGBA{R: uint8(float64(c.R) * f), G: uint8(float64(c.G) * f), B: uint8(float64(c.B) * f), A: a}
 }
 
-// background paints a soft vertical gradient from top to bottom with a floor from y
-// floor downwards.
-func (cv *canvas) background(top, bottom, floorTop, floorBottom color.RGBA, floor int) {
+// background paints a soft vertical gradient from top to bottom with a floor from logical
+// y floor downwards.
+func (cv *canvas) background(top, bottom, floorTop, floorBottom color.RGBA, logicalFloor int) {
+	floor := int(math.Round(float64(logicalFloor) * scale))
 	for y := 0; y < Height; y++ {
 		var c color.RGBA
 		if y < floor {
@@ -82,6 +92,15 @@ func (cv *canvas) background(top, bottom, floorTop, floorBottom color.RGBA, floo
 // other way cut holes.
 func (cv *canvas) fill(c color.RGBA, polys ...[]float64) {
 	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	scaled := make([][]float64, len(polys))
+	for j, p := range polys {
+		p = append([]float64(nil), p...)
+		for i := range p {
+			p[i] *= scale
+		}
+		scaled[j] = p
+	}
+	polys = scaled
 	for _, p := range polys {
 		for i := 0; i+1 < len(p); i += 2 {
 			minX, maxX = math.Min(minX, p[i]), math.Max(maxX, p[i])

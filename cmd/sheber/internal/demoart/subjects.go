@@ -608,11 +608,11 @@ func drawPaving(cv *canvas, p palette) {
 	// Tiles laid in perspective, a herringbone of two colours.
 	grey, warm := rgb(0xb5aea4), shade(p.accent, 1.1)
 	horizon := 250.0
-	cv.fill(shade(grey, 0.9), []float64{0, horizon, Width, horizon, Width, Height, 0, Height})
+	cv.fill(shade(grey, 0.9), []float64{0, horizon, artWidth, horizon, artWidth, artHeight, 0, artHeight})
 	proj := func(u, v float64) (float64, float64) {
 		// u across (-1..1 on the near edge), v depth 0 (near) .. 1 (far)
 		s := 1 / (1 + 3*v)
-		return 600 + u*900*s, horizon + (Height-horizon)*s
+		return 600 + u*900*s, horizon + (artHeight-horizon)*s
 	}
 	for j := 0; j < 22; j++ {
 		for i := -14; i < 14; i++ {
@@ -637,7 +637,7 @@ func drawPaving(cv *canvas, p palette) {
 		}
 	}
 	// Soft sky over the far edge.
-	cv.fill(alpha(rgb(0xffffff), 90), []float64{0, horizon, Width, horizon, Width, horizon + 60, 0, horizon + 60})
+	cv.fill(alpha(rgb(0xffffff), 90), []float64{0, horizon, artWidth, horizon, artWidth, horizon + 60, 0, horizon + 60})
 }
 
 func drawCurb(cv *canvas, p palette) {
@@ -681,7 +681,7 @@ func drawBlocks(cv *canvas, p palette) {
 
 func drawGate(cv *canvas, p palette) {
 	m := p.metal
-	cv.rect(0, 640, Width, 8, shade(m, 1.8))
+	cv.rect(0, 640, artWidth, 8, shade(m, 1.8))
 	cv.rect(150, 160, 50, 540, shade(m, 0.9)) // posts
 	cv.rect(1000, 160, 50, 540, shade(m, 0.9))
 	cv.rect(140, 150, 70, 20, m)
@@ -707,7 +707,7 @@ func drawGate(cv *canvas, p palette) {
 
 func drawFence(cv *canvas, p palette) {
 	m := p.main
-	cv.rect(0, 640, Width, 8, shade(p.metal, 1.8))
+	cv.rect(0, 640, artWidth, 8, shade(p.metal, 1.8))
 	for _, x := range []float64{100, 600, 1100} {
 		cv.rect(x-20, 260, 40, 450, shade(p.metal, 0.9))
 		cv.fill(p.metal, []float64{x - 26, 260, x + 26, 260, x, 230})
