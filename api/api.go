@@ -46,12 +46,17 @@ var openAPISpec []byte
 // OpenAPISpec returns api/openapi.yaml, which describes every endpoint.
 func OpenAPISpec() []byte { return openAPISpec }
 
-// Check is one dependency that /readyz probes.
+// Check is one dependency that /readyz probes, or one background job whose stuck work it
+// counts.
 type Check struct {
 	Name string
 	Ping func(context.Context) error
 	// Optional dependencies (search) make the service degraded, not unready.
 	Optional bool
+	// Stuck, set instead of Ping, counts the job's entries that keep failing (object
+	// deletions that gave up, search deliveries retried for long): more than zero makes
+	// the service degraded and is reported under "stuck". Such a check is optional.
+	Stuck func(context.Context) (int, error)
 }
 
 // Server holds what the API's handlers and middleware need.

@@ -263,6 +263,31 @@ func TestReadinessNamesTheFailingCheck(t *testing.T) {
 		{name: "optional check down", method: "GET", path: "/readyz", wantStatus: 200,
 			wantContains: []string{`"status":"degraded"`, `"meilisearch":"unavailable"`, `"postgres":"ok"`}},
 	})
+	// Background jobs: stuck entries make the portal degraded and are counted; none is
+	// "ok"; a count that cannot be read is "unavailable" but never makes it 503.
+	jobs := newEnv(t, func(s *api.Server) {
+		s.Checks = append(s.Checks,
+			api.Check{Name: "object_deletions", Stuck: func(context.Context) (int, error) { return 2, nil }},
+			api.Check{Name: "search_outbox", Stuck: func(context.Context) (int, error) { return 0, nil }})
+	})
+	jobs.run(t, []scenario{
+		{name: "stuck deletions", method: "GET", path: "/readyz", wantStatus: 200,
+			wantContains: []string{`"status":"degraded"`, `"object_deletions":"stuck"`, `"search_outbox":"ok"`, `"stuck":{"object_deletions":2}`}},
+	})
+	clean := newEnv(t, func(s *api.Server) {
+		s.Checks = append(s.Checks, api.Check{Name: "object_deletions", Stuck: func(context.Context) (int, error) { return 0, nil }})
+	})
+	clean.run(t, []scenario{
+		{name: "nothing stuck", method: "GET", path: "/readyz", wantStatus: 200,
+			wantContains: []string{`"status":"ready"`, `"object_deletions":"ok"`}, wantAbsent: []string{`"stuck"`}},
+	})
+	unreadable := newEnv(t, func(s *api.Server) {
+		s.Checks = append(s.Checks, api.Check{Name: "object_deletions", Stuck: func(context.Context) (int, error) { return 0, down }})
+	})
+	unreadable.run(t, []scenario{
+		{name: "stuck count unreadable", method: "GET", path: "/readyz", wantStatus: 200,
+			wantContains: []string{`"status":"degraded"`, `"object_deletions":"unavailable"`}, wantAbsent: []string{"refused"}},
+	})
 	slow := newEnv(t, func(s *api.Server) {
 		s.Checks = append(s.Checks, api.Check{Name: "slow", Ping: func(ctx context.Context) error {
 			dl, ok := ctx.Deadline()

@@ -10,6 +10,7 @@ import (
 type readiness struct {
 	Status string            `json:"status"` // ready, degraded or unavailable
 	Checks map[string]string `json:"checks"`
+	Stuck  map[string]int    `json:"stuck,omitempty"` // entries of background jobs that keep failing, by check
 }
 
 // healthz answers while the process is alive; it checks nothing else.
@@ -18,7 +19,8 @@ func (s *Server) healthz(c *fiber.Ctx) error {
 }
 
 // readyz probes every dependency at once, each within ReadinessTimeout. A failing required
-// one makes it 503 and names it; a failing optional one (search) makes it "degraded".
+// one makes it 503 and names it; a failing optional one (search), or a background job with
+// stuck entries, makes it "degraded".
 func (s *Server) readyz(c *fiber.Ctx) error {
 	res := readiness{Status: "ready", Checks: make(map[string]string, len(s.Checks))}
 	var mu sync.Mutex
@@ -29,16 +31,29 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 			defer wg.Done()
 			ctx, cancel := context.WithTimeout(c.UserContext(), ReadinessTimeout)
 			defer cancel()
-			err := chk.Ping(ctx)
+			var err error
+			stuck := 0
+			if chk.Stuck != nil {
+				stuck, err = chk.Stuck(ctx)
+			} else {
+				err = chk.Ping(ctx)
+			}
 			mu.Lock()
 			defer mu.Unlock()
-			if err == nil {
+			if err == nil && stuck == 0 {
 				res.Checks[chk.Name] = "ok"
 				return
 			}
 			res.Checks[chk.Name] = "unavailable"
+			if err == nil {
+				res.Checks[chk.Name] = "stuck"
+				if res.Stuck == nil {
+					res.Stuck = map[string]int{}
+				}
+				res.Stuck[chk.Name] = stuck
+			}
 			switch {
-			case !chk.Optional:
+			case !chk.Optional && chk.Stuck == nil:
 				res.Status = "unavailable"
 			case res.Status == "ready":
 				res.Status = "degraded"

@@ -175,7 +175,7 @@ func (p *producers) getListing(t *testing.T, id int64, s *session) listingOut {
 // worker runs the deletion job as of an hour and a half from now, past every guard.
 func (p *producers) worker(t *testing.T) int {
 	t.Helper()
-	n, err := catalog.DeleteObjects(context.Background(), postgres.NewDeletionQueue(p.db), p.objects, time.Now().Add(90*time.Minute))
+	n, err := catalog.DeleteObjects(context.Background(), postgres.NewDeletionQueue(p.db), p.objects, time.Now().Add(90*time.Minute), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"path"
 	"regexp"
 	"strings"
@@ -522,9 +523,20 @@ type DeletionQueue interface {
 	// DeleteDue runs one round: it claims up to limit due entries with a lease, then for
 	// each, under its row lock and only if it is still due and no row references the key,
 	// calls remove; a removed or referenced key leaves the queue, a failure is retried
-	// after retryDelay(attempts). Returns how many objects were removed.
+	// after retryDelay(attempts) until maxAttempts. Returns how many objects were removed
+	// and the removals that failed.
 	DeleteDue(ctx context.Context, now time.Time, limit, maxAttempts int, lease time.Duration,
-		remove func(context.Context, string) error, retryDelay func(attempts int) time.Duration) (int, error)
+		remove func(context.Context, string) error, retryDelay func(attempts int) time.Duration) (int, []DeletionFailure, error)
+	// StuckDeletions counts the entries that failed maxAttempts times: the job no longer
+	// tries them, and their objects stay until an operator looks.
+	StuckDeletions(ctx context.Context, maxAttempts int) (int, error)
+}
+
+// DeletionFailure is a removal of an object that failed.
+type DeletionFailure struct {
+	Key      string
+	Attempts int // failed attempts so far, this one included
+	Err      error
 }
 
 // DeletionRetryDelay is exponential back-off from DeletionFirstDelay, capped at
@@ -537,7 +549,23 @@ func DeletionRetryDelay(attempts int) time.Duration {
 	return min(d, DeletionMaxDelay)
 }
 
-// DeleteObjects runs one round of the deletion job (sheber worker).
-func DeleteObjects(ctx context.Context, q DeletionQueue, objs Objects, now time.Time) (int, error) {
-	return q.DeleteDue(ctx, now, DeletionBatch, DeletionMaxAttempts, DeletionLease, objs.Remove, DeletionRetryDelay)
+// DeleteObjects runs one round of the deletion job (sheber worker) and returns how many
+// objects it removed. Every failed removal is logged with its key (a warning, or an error
+// when it was the last attempt: the object then stays, StuckDeletions counts it and
+// /readyz reports the portal degraded). logger nil means slog.Default().
+func DeleteObjects(ctx context.Context, q DeletionQueue, objs Objects, now time.Time, logger *slog.Logger) (int, error) {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	n, failed, err := q.DeleteDue(ctx, now, DeletionBatch, DeletionMaxAttempts, DeletionLease, objs.Remove, DeletionRetryDelay)
+	for _, f := range failed {
+		if f.Attempts >= DeletionMaxAttempts {
+			logger.ErrorContext(ctx, "object deletion gave up: the object stays until an operator retries it",
+				slog.String("key", f.Key), slog.Int("attempts", f.Attempts), slog.Any("error", f.Err))
+			continue
+		}
+		logger.WarnContext(ctx, "object deletion failed; retrying later", slog.String("key", f.Key),
+			slog.Int("attempts", f.Attempts), slog.Duration("retry_in", DeletionRetryDelay(f.Attempts)), slog.Any("error", f.Err))
+	}
+	return n, err
 }

@@ -3,10 +3,14 @@ package catalog_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
+	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -125,10 +129,10 @@ func TestFailedUploadLeavesNothing(t *testing.T) {
 	if len(written) != 2 || !f.exists(t, written[0]) {
 		t.Fatalf("the test expects two objects written before the failure: %v", written)
 	}
-	if n, err := catalog.DeleteObjects(ctx, f.queue, f.objs, time.Now()); err != nil || n != 0 {
+	if n, err := catalog.DeleteObjects(ctx, f.queue, f.objs, time.Now(), nil); err != nil || n != 0 {
 		t.Fatalf("the job removed %d objects while the upload's guard holds (%v)", n, err)
 	}
-	if n, err := catalog.DeleteObjects(ctx, f.queue, f.objs, time.Now().Add(catalog.UploadGuard+time.Minute)); err != nil || n != 3 {
+	if n, err := catalog.DeleteObjects(ctx, f.queue, f.objs, time.Now().Add(catalog.UploadGuard+time.Minute), nil); err != nil || n != 3 {
 		// Every guarded key: the two written and the one that failed (removing a missing
 		// object is no error).
 		t.Fatalf("the job removed %d objects after the guard, want 3 (%v)", n, err)
@@ -168,7 +172,7 @@ func TestDeletionJobRetriesAndKeepsShared(t *testing.T) {
 	now := time.Now().Add(catalog.UploadGuard + time.Minute) // past the uploads' guards
 	refusals := 0
 	f.objs.beforeRemove = func(string) error { refusals++; return errors.New("minio: service unavailable") }
-	if n, err := catalog.DeleteObjects(ctx, f.queue, f.objs, now); err != nil || n != 0 || refusals != 1 {
+	if n, err := catalog.DeleteObjects(ctx, f.queue, f.objs, now, nil); err != nil || n != 0 || refusals != 1 {
 		t.Fatalf("with a refusing store: removed %d, %d refusals (%v); want 0 and 1 (the shared key is not even tried)", n, refusals, err)
 	}
 	if !f.exists(t, own) || len(f.pending(t)) != 1 {
@@ -180,10 +184,10 @@ func TestDeletionJobRetriesAndKeepsShared(t *testing.T) {
 		t.Fatalf("attempts %d, last_error %q (%v)", attempts, lastErr, err)
 	}
 	f.objs.beforeRemove = nil
-	if n, _ := catalog.DeleteObjects(ctx, f.queue, f.objs, now.Add(time.Second)); n != 0 {
+	if n, _ := catalog.DeleteObjects(ctx, f.queue, f.objs, now.Add(time.Second), nil); n != 0 {
 		t.Fatal("retried before the back-off")
 	}
-	if n, err := catalog.DeleteObjects(ctx, f.queue, f.objs, now.Add(catalog.DeletionRetryDelay(1)+time.Second)); err != nil || n != 1 {
+	if n, err := catalog.DeleteObjects(ctx, f.queue, f.objs, now.Add(catalog.DeletionRetryDelay(1)+time.Second), nil); err != nil || n != 1 {
 		t.Fatalf("after the back-off: removed %d (%v), want 1", n, err)
 	}
 	if f.exists(t, own) || !f.exists(t, shared) {
@@ -224,7 +228,7 @@ func TestUploadDuringDeletionOfTheSameObject(t *testing.T) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		_, jobErr = catalog.DeleteObjects(ctx, f.queue, f.objs, later.Add(time.Second))
+		_, jobErr = catalog.DeleteObjects(ctx, f.queue, f.objs, later.Add(time.Second), nil)
 	}()
 	<-removing // the job holds the entry's lock and found no reference
 	f.objs.beforePut = func(string) error { put <- struct{}{}; return nil }
@@ -265,7 +269,7 @@ func TestUploadDuringDeletionOfTheSameObject(t *testing.T) {
 		t.Fatal("the object of a referenced image is gone")
 	}
 	// And the job, run again later, leaves it: it is referenced.
-	if _, err := catalog.DeleteObjects(ctx, f.queue, f.objs, later.Add(2*catalog.UploadGuard)); err != nil || !f.exists(t, key) {
+	if _, err := catalog.DeleteObjects(ctx, f.queue, f.objs, later.Add(2*catalog.UploadGuard), nil); err != nil || !f.exists(t, key) {
 		t.Fatalf("a later round removed a referenced object (%v)", err)
 	}
 }
@@ -328,4 +332,109 @@ func TestDeleteListingDuringUploadQueuesItsKeys(t *testing.T) {
 	if p := f.pending(t); len(p) != 1 || p[0] != key {
 		t.Fatalf("queued %v, want the upload's key %s", p, key)
 	}
+}
+
+// A removal that keeps failing is logged with its key at every attempt, given up after
+// DeletionMaxAttempts with an error line, never tried again, and counted by
+// StuckDeletions (which /readyz reports); an entry that still retries is not counted.
+func TestDeletionJobGivesUpVisibly(t *testing.T) {
+	f := newMediaFixture(t)
+	ctx := context.Background()
+	l := f.listing(t, "G-1")
+	imgs, err := f.svc.AddImages(ctx, f.manager, l.ID, []catalog.Upload{{FileName: "a.jpg", Data: jpegOf(t, 200, 100, 7)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.RemoveImage(ctx, f.manager, l.ID, imgs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	keys := f.pending(t)
+	if len(keys) == 0 {
+		t.Fatal("deleting the image queued nothing")
+	}
+	poison := keys[0]
+	tries := 0
+	f.objs.beforeRemove = func(key string) error {
+		if key == poison {
+			tries++
+			return errors.New("minio: access denied")
+		}
+		return nil
+	}
+	var logs syncLog
+	logger := slog.New(slog.NewJSONHandler(&logs, nil))
+	now := time.Now().Add(catalog.UploadGuard + time.Minute)
+	for attempt := 1; attempt <= catalog.DeletionMaxAttempts; attempt++ {
+		if _, err := catalog.DeleteObjects(ctx, f.queue, f.objs, now, logger); err != nil {
+			t.Fatalf("attempt %d: %v", attempt, err)
+		}
+		if tries != attempt {
+			t.Fatalf("after round %d the key was tried %d times", attempt, tries)
+		}
+		stuck, err := f.queue.StuckDeletions(ctx, catalog.DeletionMaxAttempts)
+		if want := 0; attempt == catalog.DeletionMaxAttempts {
+			want = 1
+			if err != nil || stuck != want {
+				t.Fatalf("StuckDeletions after giving up = %d, %v; want 1", stuck, err)
+			}
+		} else if err != nil || stuck != want {
+			t.Fatalf("StuckDeletions after attempt %d = %d, %v; want 0", attempt, stuck, err)
+		}
+		now = now.Add(catalog.DeletionRetryDelay(attempt) + time.Second)
+	}
+	// Given up: later rounds leave it alone, and it is still queued for an operator.
+	if _, err := catalog.DeleteObjects(ctx, f.queue, f.objs, now.Add(24*time.Hour), logger); err != nil || tries != catalog.DeletionMaxAttempts {
+		t.Fatalf("a round after giving up tried the key again (%d tries, %v)", tries, err)
+	}
+	if p := f.pending(t); len(p) != 1 || p[0] != poison {
+		t.Errorf("queued after giving up: %v; want only %s", p, poison)
+	}
+	lines := logs.lines(t)
+	warnings, errs := 0, 0
+	for _, line := range lines {
+		if line["key"] != poison {
+			continue
+		}
+		switch line["level"] {
+		case "WARN":
+			warnings++
+		case "ERROR":
+			errs++
+			if !strings.Contains(fmt.Sprint(line["msg"]), "gave up") || !strings.Contains(fmt.Sprint(line["error"]), "access denied") {
+				t.Errorf("give-up line %v", line)
+			}
+		}
+	}
+	if warnings != catalog.DeletionMaxAttempts-1 || errs != 1 {
+		t.Errorf("%d warnings and %d errors naming %s; want %d and 1 (log: %v)", warnings, errs, poison, catalog.DeletionMaxAttempts-1, lines)
+	}
+}
+
+// syncLog collects JSON log lines.
+type syncLog struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncLog) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncLog) lines(t *testing.T) []map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []map[string]any
+	for _, raw := range bytes.Split(bytes.TrimSpace(s.b.Bytes()), []byte("\n")) {
+		if len(raw) == 0 {
+			continue
+		}
+		var m map[string]any
+		if err := json.Unmarshal(raw, &m); err != nil {
+			t.Fatalf("log line %s: %v", raw, err)
+		}
+		out = append(out, m)
+	}
+	return out
 }

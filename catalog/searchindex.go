@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -17,7 +18,15 @@ const (
 	SearchRetryBaseDelay = 5 * time.Second        // the first retry after a failed delivery
 	SearchRetryMaxDelay  = 30 * time.Minute       // back-off doubles up to this
 	SearchQueryTimeout   = 300 * time.Millisecond // a query's deadline on the primary engine before the fallback answers
+	// SearchStuckAttempts is the number of failed deliveries from which a listing counts
+	// as stuck (about 40 min of retries): /readyz reports the portal degraded while any is.
+	SearchStuckAttempts = 10
 )
+
+// ErrIndexRejected marks a SearchIndex error for documents the engine received and
+// refused (a failed task, a refused payload), as opposed to an engine that could not be
+// asked. Retrying the same batch gets the same answer, so the delivery splits it.
+var ErrIndexRejected = errors.New("catalog: the search engine rejected the documents")
 
 // SearchDocument is what a search index holds of one published listing: the text as Fold
 // folds it and the fields queries filter, facet and sort on.
@@ -38,6 +47,7 @@ type SearchDocument struct {
 }
 
 // SearchIndex is a search engine's index of published listings.
+// Its errors wrap ErrIndexRejected when the engine refused what it was sent.
 type SearchIndex interface {
 	// Upsert adds docs or replaces the documents with their IDs; it returns once the
 	// engine has applied them.
@@ -68,6 +78,9 @@ type SearchOutbox interface {
 	// FailSearchChanges records a failed delivery: each change counts one more attempt
 	// and waits until its next attempt time.
 	FailSearchChanges(ctx context.Context, changes []SearchChange, cause string, next []time.Time) error
+	// StuckSearchChanges counts the queued listings that failed at least minAttempts
+	// deliveries in a row.
+	StuckSearchChanges(ctx context.Context, minAttempts int) (int, error)
 }
 
 // SearchRetryDelay is the wait after a listing's attempts-th failed delivery: doubling
@@ -83,28 +96,84 @@ func SearchRetryDelay(attempts int) time.Duration {
 
 // DeliverSearchChanges runs one delivery round: it claims a batch of due changes, reads
 // the listings as they are now, upserts the published ones into index and deletes the
-// rest. It returns how many changes it delivered (0: nothing was due). The outcome is
-// recorded even when ctx ends, so a lease is never left to expire for nothing.
-func DeliverSearchChanges(ctx context.Context, outbox SearchOutbox, index SearchIndex, now time.Time) (int, error) {
+// rest. It returns how many changes it delivered (0: nothing was due, or the batch
+// failed). The outcome is recorded even when ctx ends, so a lease is never left to
+// expire for nothing.
+//
+// A failed batch waits with exponential back-off. But when the engine rejected it (a
+// document it refuses: ErrIndexRejected), retrying the batch would keep every other
+// listing in it waiting behind that one for good; so each listing is then delivered on
+// its own, the others complete, and only the rejected ones back off, each logged with
+// its listing ID (a warning, an error from SearchStuckAttempts on).
+func DeliverSearchChanges(ctx context.Context, outbox SearchOutbox, index SearchIndex, now time.Time, logger *slog.Logger) (int, error) {
+	if logger == nil {
+		logger = slog.Default()
+	}
 	changes, err := outbox.ClaimSearchChanges(ctx, now, SearchOutboxBatch, SearchOutboxLease)
 	if err != nil || len(changes) == 0 {
 		return 0, err
 	}
 	record := context.WithoutCancel(ctx)
-	if err := deliverSearchBatch(ctx, outbox, index, changes); err != nil {
-		next := make([]time.Time, len(changes))
-		for i, c := range changes {
-			next[i] = now.Add(SearchRetryDelay(c.Attempts + 1))
-		}
-		if ferr := outbox.FailSearchChanges(record, changes, err.Error(), next); ferr != nil {
-			return 0, fmt.Errorf("catalog: record a failed search delivery (%v): %w", err, ferr)
-		}
-		return 0, err
+	err = deliverSearchBatch(ctx, outbox, index, changes)
+	if err == nil {
+		return len(changes), outbox.CompleteSearchChanges(record, changes)
 	}
-	if err := outbox.CompleteSearchChanges(record, changes); err != nil {
-		return 0, err
+	if !errors.Is(err, ErrIndexRejected) || len(changes) == 1 {
+		return 0, failSearchChanges(record, outbox, changes, err, now, logger)
 	}
-	return len(changes), nil
+	// One by one: the rejected listings are set aside, the rest delivered.
+	var delivered []SearchChange
+	for i, c := range changes {
+		derr := deliverSearchBatch(ctx, outbox, index, []SearchChange{c})
+		switch {
+		case derr == nil:
+			delivered = append(delivered, c)
+			continue
+		case errors.Is(derr, ErrIndexRejected):
+			if ferr := failSearchChanges(record, outbox, []SearchChange{c}, derr, now, logger); !errors.Is(ferr, derr) {
+				return 0, ferr
+			}
+			continue
+		}
+		// The engine cannot be asked any more (or ctx ended): the rest wait together.
+		err = failSearchChanges(record, outbox, changes[i:], derr, now, logger)
+		break
+	}
+	if len(delivered) > 0 {
+		if cerr := outbox.CompleteSearchChanges(record, delivered); cerr != nil {
+			return 0, cerr
+		}
+	}
+	if !errors.Is(err, ErrIndexRejected) {
+		return len(delivered), err
+	}
+	return len(delivered), nil
+}
+
+// failSearchChanges records a failed delivery of changes, to be retried after the
+// back-off, and returns cause (or the error of recording it). A rejection is logged per
+// listing, so that the one the engine refuses is named; an engine that cannot be asked
+// is the caller's to log, once.
+func failSearchChanges(ctx context.Context, outbox SearchOutbox, changes []SearchChange, cause error, now time.Time, logger *slog.Logger) error {
+	rejected := errors.Is(cause, ErrIndexRejected)
+	next := make([]time.Time, len(changes))
+	for i, c := range changes {
+		d := SearchRetryDelay(c.Attempts + 1)
+		next[i] = now.Add(d)
+		if !rejected {
+			continue
+		}
+		level := slog.LevelWarn
+		if c.Attempts+1 >= SearchStuckAttempts {
+			level = slog.LevelError
+		}
+		logger.Log(ctx, level, "search engine rejected a listing's document; retrying later", slog.Int64("listing_id", c.ListingID),
+			slog.Int("attempts", c.Attempts+1), slog.Duration("retry_in", d), slog.Any("error", cause))
+	}
+	if err := outbox.FailSearchChanges(ctx, changes, cause.Error(), next); err != nil {
+		return fmt.Errorf("catalog: record a failed search delivery (%v): %w", cause, err)
+	}
+	return cause
 }
 
 func deliverSearchBatch(ctx context.Context, outbox SearchOutbox, index SearchIndex, changes []SearchChange) error {

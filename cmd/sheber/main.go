@@ -174,11 +174,19 @@ func serve(ctx context.Context) error {
 	if err := metrics.Register(collectors.NewDBStatsCollector(db.DB.DB, "sheber")); err != nil {
 		return err
 	}
-	checks := []api.Check{{Name: "postgres", Ping: db.Ping}, {Name: "redis", Ping: rdb.Ping}, {Name: "minio", Ping: objs.Ping}}
+	deletions := postgres.NewDeletionQueue(db)
+	checks := []api.Check{{Name: "postgres", Ping: db.Ping}, {Name: "redis", Ping: rdb.Ping}, {Name: "minio", Ping: objs.Ping},
+		{Name: "object_deletions", Stuck: func(ctx context.Context) (int, error) {
+			return deletions.StuckDeletions(ctx, catalog.DeletionMaxAttempts)
+		}}}
 	if cfg.MeiliURL != "" {
 		engine := search.Open(cfg.MeiliURL, cfg.MeiliKey)
 		defer engine.Close()
-		checks = append(checks, api.Check{Name: "meilisearch", Ping: engine.Ping, Optional: true})
+		searchOutbox := postgres.NewSearchOutbox(db)
+		checks = append(checks, api.Check{Name: "meilisearch", Ping: engine.Ping, Optional: true},
+			api.Check{Name: "search_outbox", Stuck: func(ctx context.Context) (int, error) {
+				return searchOutbox.StuckSearchChanges(ctx, catalog.SearchStuckAttempts)
+			}})
 	}
 	catalogStore := postgres.NewCatalogStore(db)
 	var searcher catalog.Searcher = catalogStore
@@ -276,7 +284,7 @@ func worker(ctx context.Context) error {
 			logger.Info("e-mail delivered", slog.Int("count", n))
 		}
 		// Objects of removed images, documents and listings, and of failed uploads.
-		n, err = catalog.DeleteObjects(ctx, deletions, objs, time.Now().UTC())
+		n, err = catalog.DeleteObjects(ctx, deletions, objs, time.Now().UTC(), logger)
 		switch {
 		case err != nil && ctx.Err() == nil:
 			logger.Error("object deletion", slog.Any("error", err))

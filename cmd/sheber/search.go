@@ -35,18 +35,19 @@ func searchCommand(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	n, err := engine.Reindex(ctx, postgres.NewSearchOutbox(db), time.Now().UTC())
+	rep, err := engine.Reindex(ctx, postgres.NewSearchOutbox(db), time.Now().UTC())
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "search: reindexed %d published listings into %s\n", n, search.IndexUID)
+	fmt.Fprintf(stdout, "search: reindexed %d published listings into %s; %d changed meanwhile and are queued for `sheber worker`\n",
+		rep.Indexed, search.IndexUID, rep.Requeued)
 	return nil
 }
 
 // deliverSearch runs search-outbox rounds until nothing is due (or ctx ends).
 func deliverSearch(ctx context.Context, logger *slog.Logger, outbox catalog.SearchOutbox, index catalog.SearchIndex) {
 	for ctx.Err() == nil {
-		n, err := catalog.DeliverSearchChanges(ctx, outbox, index, time.Now().UTC())
+		n, err := catalog.DeliverSearchChanges(ctx, outbox, index, time.Now().UTC(), logger)
 		if err != nil {
 			if ctx.Err() == nil {
 				logger.Error("search index delivery", slog.Any("error", err))

@@ -99,6 +99,16 @@ func TestMigrateServeAndShutdown(t *testing.T) {
 			t.Errorf("GET %s = %d; want 200", path, resp.StatusCode)
 		}
 	}
+	// The deletion job's stuck entries are part of readiness.
+	if resp, err := http.Get(base + "/readyz"); err != nil {
+		t.Error(err)
+	} else {
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(body), `"object_deletions":"ok"`) {
+			t.Errorf("/readyz = %s; want the object_deletions check", body)
+		}
+	}
 	if err := run(ctx, []string{"healthcheck", "--url", base + "/healthz"}, io.Discard); err != nil {
 		t.Errorf("healthcheck: %v", err)
 	}

@@ -362,7 +362,7 @@ var _ catalog.DeletionQueue = (*DeletionQueue)(nil)
 // Each key is then handled in its own transaction that holds the entry's row lock while
 // it checks the references and removes the object (see the comment at the top).
 func (q *DeletionQueue) DeleteDue(ctx context.Context, now time.Time, limit, maxAttempts int, lease time.Duration,
-	remove func(context.Context, string) error, retryDelay func(int) time.Duration) (int, error) {
+	remove func(context.Context, string) error, retryDelay func(int) time.Duration) (int, []catalog.DeletionFailure, error) {
 	const claim = `UPDATE object_deletions SET locked_until = $3
 		WHERE object_key IN (SELECT object_key FROM object_deletions
 			WHERE not_before <= $1 AND attempts < $4 AND (locked_until IS NULL OR locked_until <= $1)
@@ -373,11 +373,12 @@ func (q *DeletionQueue) DeleteDue(ctx context.Context, now time.Time, limit, max
 		OR EXISTS (SELECT 1 FROM listing_documents WHERE object_key = $1)`
 	const done = `DELETE FROM object_deletions WHERE object_key = $1`
 	const failed = `UPDATE object_deletions SET attempts = attempts + 1, last_error = $2, locked_until = NULL,
-		not_before = greatest(not_before, $3) WHERE object_key = $1`
+		not_before = greatest(not_before, $3) WHERE object_key = $1 RETURNING attempts`
 	var keys []string
 	if err := q.db.SelectContext(ctx, &keys, claim, now.UTC(), limit, now.Add(lease).UTC(), maxAttempts); err != nil {
-		return 0, translate(err)
+		return 0, nil, translate(err)
 	}
+	var failures []catalog.DeletionFailure
 	record := context.WithoutCancel(ctx)
 	n := 0
 	for _, key := range keys {
@@ -408,7 +409,7 @@ func (q *DeletionQueue) DeleteDue(ctx context.Context, now time.Time, limit, max
 			return translate(err)
 		})
 		if err != nil {
-			return n, err
+			return n, failures, err
 		}
 		if removeErr != nil {
 			var de *accounts.Error
@@ -421,16 +422,30 @@ func (q *DeletionQueue) DeleteDue(ctx context.Context, now time.Time, limit, max
 			}
 			var attempts int
 			_ = q.db.GetContext(record, &attempts, `SELECT attempts FROM object_deletions WHERE object_key = $1`, key)
-			if _, err := q.db.ExecContext(record, failed, key, msg, now.Add(retryDelay(attempts+1)).UTC()); err != nil {
-				return n, translate(err)
+			err := q.db.GetContext(record, &attempts, failed, key, msg, now.Add(retryDelay(attempts+1)).UTC())
+			if errors.Is(err, sql.ErrNoRows) {
+				continue // an upload took the key back meanwhile: nothing to retry
 			}
+			if err != nil {
+				return n, failures, translate(err)
+			}
+			failures = append(failures, catalog.DeletionFailure{Key: key, Attempts: attempts, Err: removeErr})
 			continue
 		}
 		if removed {
 			n++
 		}
 	}
-	return n, nil
+	return n, failures, nil
+}
+
+// StuckDeletions implements catalog.DeletionQueue. An operator retries them with
+// `UPDATE object_deletions SET attempts = 0 WHERE attempts >= 20` (catalog.DeletionMaxAttempts)
+// once the cause is fixed.
+func (q *DeletionQueue) StuckDeletions(ctx context.Context, maxAttempts int) (int, error) {
+	var n int
+	err := q.db.GetContext(ctx, &n, `SELECT count(*) FROM object_deletions WHERE attempts >= $1`, maxAttempts)
+	return n, translate(err)
 }
 
 // Pending returns the keys in the deletion queue, for tests and operators.

@@ -12,7 +12,7 @@ import (
 )
 
 // SearchOutbox implements catalog.SearchOutbox on the search_outbox table of migration
-// 00006, which triggers on listings and listing_sites fill.
+// 00006, which triggers on listings, listing_sites and listing_images fill.
 type SearchOutbox struct{ db *sqlx.DB }
 
 // NewSearchOutbox returns the search outbox on db.
@@ -83,6 +83,21 @@ func (o *SearchOutbox) FailSearchChanges(ctx context.Context, changes []catalog.
 		return translate(err)
 	}
 	_, err := o.db.ExecContext(ctx, release, pq.Array(ids))
+	return translate(err)
+}
+
+// StuckSearchChanges implements catalog.SearchOutbox.
+func (o *SearchOutbox) StuckSearchChanges(ctx context.Context, minAttempts int) (int, error) {
+	var n int
+	err := o.db.GetContext(ctx, &n, `SELECT count(*) FROM search_outbox WHERE attempts >= $1`, minAttempts)
+	return n, translate(err)
+}
+
+// RequeueSearchChanges queues ids in the search outbox (as a change to each would), so
+// that the worker delivers them as they are then; `sheber search reindex` uses it for
+// the listings that changed while it ran.
+func (o *SearchOutbox) RequeueSearchChanges(ctx context.Context, ids []int64) error {
+	_, err := o.db.ExecContext(ctx, `SELECT search_outbox_enqueue(id) FROM unnest($1::bigint[]) AS id`, pq.Array(ids))
 	return translate(err)
 }
 

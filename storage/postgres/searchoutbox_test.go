@@ -1,9 +1,13 @@
 package postgres_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -23,6 +27,8 @@ type memIndex struct {
 	during     func()
 	concurrent map[int64]bool // listings being delivered right now
 	overlap    []int64        // listings delivered twice at once
+	reject     map[int64]bool // documents the engine refuses, failing any batch with one
+	calls      int            // Upsert calls
 }
 
 func newMemIndex() *memIndex {
@@ -31,9 +37,16 @@ func newMemIndex() *memIndex {
 
 func (m *memIndex) Upsert(_ context.Context, docs []catalog.SearchDocument) error {
 	m.mu.Lock()
+	m.calls++
 	if m.fail != nil {
 		defer m.mu.Unlock()
 		return m.fail
+	}
+	for _, d := range docs {
+		if m.reject[d.ID] {
+			defer m.mu.Unlock()
+			return fmt.Errorf("task failed: invalid_document_fields for %d: %w", d.ID, catalog.ErrIndexRejected)
+		}
 	}
 	for _, d := range docs {
 		if m.concurrent[d.ID] {
@@ -168,7 +181,7 @@ func TestDeliverSearchChanges(t *testing.T) {
 	draft := f.create(t, f.listing(f.entA, "D-2", f.sitesA...))
 	idx := newMemIndex()
 	now := time.Now().UTC()
-	n, err := catalog.DeliverSearchChanges(ctx, out, idx, now)
+	n, err := catalog.DeliverSearchChanges(ctx, out, idx, now, nil)
 	if err != nil || n != 2 {
 		t.Fatalf("DeliverSearchChanges = %d, %v; want 2, nil", n, err)
 	}
@@ -190,7 +203,7 @@ func TestDeliverSearchChanges(t *testing.T) {
 	if c := f.count(t, `SELECT count(*) FROM search_outbox`); c != 0 {
 		t.Errorf("%d rows left in the outbox", c)
 	}
-	if n, err := catalog.DeliverSearchChanges(ctx, out, idx, now); n != 0 || err != nil {
+	if n, err := catalog.DeliverSearchChanges(ctx, out, idx, now, nil); n != 0 || err != nil {
 		t.Errorf("second round = %d, %v; want 0, nil", n, err)
 	}
 }
@@ -207,7 +220,7 @@ func TestDeliverSearchChangesRetries(t *testing.T) {
 	idx.fail = errors.New("meilisearch: 503")
 	now := time.Now().UTC()
 	for attempt := 1; attempt <= 3; attempt++ {
-		if _, err := catalog.DeliverSearchChanges(ctx, out, idx, now); err == nil {
+		if _, err := catalog.DeliverSearchChanges(ctx, out, idx, now, nil); err == nil {
 			t.Fatalf("attempt %d: no error from a failing index", attempt)
 		}
 		r, ok := f.outboxRow(t, l.ID)
@@ -219,13 +232,13 @@ func TestDeliverSearchChangesRetries(t *testing.T) {
 			t.Errorf("SearchRetryDelay(%d) = %v; want %v", attempt, delay, want)
 		}
 		// Not due before the back-off ends.
-		if n, err := catalog.DeliverSearchChanges(ctx, out, idx, now.Add(delay-time.Second)); n != 0 || err != nil {
+		if n, err := catalog.DeliverSearchChanges(ctx, out, idx, now.Add(delay-time.Second), nil); n != 0 || err != nil {
 			t.Fatalf("before the back-off: %d, %v; want 0, nil", n, err)
 		}
 		now = now.Add(delay)
 	}
 	idx.fail = nil
-	if n, err := catalog.DeliverSearchChanges(ctx, out, idx, now); n != 1 || err != nil {
+	if n, err := catalog.DeliverSearchChanges(ctx, out, idx, now, nil); n != 1 || err != nil {
 		t.Fatalf("after recovery: %d, %v; want 1, nil", n, err)
 	}
 	if _, ok := f.outboxRow(t, l.ID); ok {
@@ -250,7 +263,7 @@ func TestDeliverSearchChangesKeepsChangeDuringDelivery(t *testing.T) {
 		}
 	}
 	now := time.Now().UTC()
-	if n, err := catalog.DeliverSearchChanges(ctx, out, idx, now); n != 1 || err != nil {
+	if n, err := catalog.DeliverSearchChanges(ctx, out, idx, now, nil); n != 1 || err != nil {
 		t.Fatalf("first round: %d, %v", n, err)
 	}
 	r, ok := f.outboxRow(t, l.ID)
@@ -258,7 +271,7 @@ func TestDeliverSearchChangesKeepsChangeDuringDelivery(t *testing.T) {
 		t.Fatalf("after a change during delivery: %+v (present %v); want queued, not leased", r, ok)
 	}
 	// The change re-queued the row as due at its own time, after now.
-	if n, err := catalog.DeliverSearchChanges(ctx, out, idx, time.Now().UTC().Add(time.Second)); n != 1 || err != nil {
+	if n, err := catalog.DeliverSearchChanges(ctx, out, idx, time.Now().UTC().Add(time.Second), nil); n != 1 || err != nil {
 		t.Fatalf("second round: %d, %v", n, err)
 	}
 	if idx.docs[l.ID].PriceTiyn != 999 {
@@ -291,7 +304,7 @@ func TestDeliverSearchChangesConcurrentWorkers(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for {
-				n, err := catalog.DeliverSearchChanges(ctx, out, idx, now)
+				n, err := catalog.DeliverSearchChanges(ctx, out, idx, now, nil)
 				if err != nil {
 					t.Error(err)
 					return
@@ -318,3 +331,101 @@ func TestDeliverSearchChangesConcurrentWorkers(t *testing.T) {
 		t.Errorf("%d rows left in the outbox", c)
 	}
 }
+
+// A document the engine rejects for good (a poison entry) does not hold back the listings
+// claimed with it: they are delivered, it alone backs off, each failure is logged with its
+// listing ID, and from SearchStuckAttempts on it counts as stuck. An engine that cannot be
+// asked fails the batch as a whole, without trying each listing.
+func TestDeliverSearchChangesSetsPoisonAside(t *testing.T) {
+	t.Parallel()
+	f := newCatalogFixture(t)
+	ctx := testCtx(t)
+	out := postgres.NewSearchOutbox(f.db)
+	var ls []catalog.Listing
+	for i := 0; i < 5; i++ {
+		ls = append(ls, f.publish(t, fmt.Sprintf("P-%d", i)))
+	}
+	poison := ls[2].ID
+	idx := newMemIndex()
+	idx.reject = map[int64]bool{poison: true}
+	var logs bytes.Buffer
+	var logMu sync.Mutex
+	logger := slog.New(slog.NewJSONHandler(writerFunc(func(p []byte) (int, error) {
+		logMu.Lock()
+		defer logMu.Unlock()
+		return logs.Write(p)
+	}), nil))
+	now := time.Now().UTC().Add(time.Second)
+	n, err := catalog.DeliverSearchChanges(ctx, out, idx, now, logger)
+	if err != nil || n != 4 {
+		t.Fatalf("round with a poison entry = %d, %v; want the 4 others delivered, nil", n, err)
+	}
+	for _, l := range ls {
+		if _, indexed := idx.docs[l.ID]; indexed == (l.ID == poison) {
+			t.Errorf("listing %d indexed %v", l.ID, indexed)
+		}
+	}
+	r, ok := f.outboxRow(t, poison)
+	if !ok || r.Attempts != 1 || r.Leased || !strings.Contains(r.Error, "invalid_document_fields") {
+		t.Fatalf("poison row %+v (present %v); want 1 attempt with the engine's error", r, ok)
+	}
+	if c := f.count(t, `SELECT count(*) FROM search_outbox`); c != 1 {
+		t.Errorf("%d rows queued; want only the poison", c)
+	}
+	// Later changes are delivered while it waits, and with it once it is due again.
+	for attempt := 2; attempt <= catalog.SearchStuckAttempts; attempt++ {
+		fresh := f.publish(t, fmt.Sprintf("Q-%d", attempt))
+		if n, err := catalog.DeliverSearchChanges(ctx, out, idx, now, logger); err != nil || n != 1 {
+			t.Fatalf("attempt %d, before the back-off: %d, %v; want the fresh listing alone", attempt, n, err)
+		}
+		now = now.Add(catalog.SearchRetryDelay(attempt - 1))
+		fresh2 := f.publish(t, fmt.Sprintf("S-%d", attempt))
+		if n, err := catalog.DeliverSearchChanges(ctx, out, idx, now, logger); err != nil || n != 1 {
+			t.Fatalf("attempt %d, with the poison due: %d, %v; want 1 delivered", attempt, n, err)
+		}
+		for _, id := range []int64{fresh.ID, fresh2.ID} {
+			if _, ok := idx.docs[id]; !ok {
+				t.Fatalf("attempt %d: listing %d waits behind the poison", attempt, id)
+			}
+		}
+		r, _ := f.outboxRow(t, poison)
+		stuck, err := out.StuckSearchChanges(ctx, catalog.SearchStuckAttempts)
+		if err != nil || r.Attempts != attempt || (stuck == 1) != (attempt >= catalog.SearchStuckAttempts) || stuck > 1 {
+			t.Fatalf("after attempt %d: row %+v, stuck %d (%v)", attempt, r, stuck, err)
+		}
+	}
+	logMu.Lock()
+	text := logs.String()
+	logMu.Unlock()
+	var named, errorLines int
+	for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		if m["listing_id"] == float64(poison) {
+			named++
+			if m["level"] == "ERROR" {
+				errorLines++
+			}
+		} else {
+			t.Errorf("a log line about another listing: %v", m)
+		}
+	}
+	if named != catalog.SearchStuckAttempts || errorLines != 1 {
+		t.Errorf("%d lines name the poison (%d errors); want %d, the last an error:\n%s", named, errorLines, catalog.SearchStuckAttempts, text)
+	}
+	// An engine that is down: one call for the whole batch, every listing waits.
+	down := newMemIndex()
+	down.fail = errors.New("dial tcp: connection refused")
+	for i := 0; i < 3; i++ {
+		f.publish(t, fmt.Sprintf("D-%d", i))
+	}
+	if n, err := catalog.DeliverSearchChanges(ctx, out, down, now, logger); err == nil || n != 0 || down.calls != 1 {
+		t.Errorf("with the engine down: %d delivered, %d calls, %v; want 0, 1 call, an error", n, down.calls, err)
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (w writerFunc) Write(p []byte) (int, error) { return w(p) }

@@ -2,7 +2,12 @@ package search
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -131,9 +136,15 @@ var _ catalog.SearchIndex = (*Index)(nil)
 // Index returns the listings index (IndexUID).
 func (e *Engine) Index() *Index { return &Index{engine: e, uid: IndexUID} }
 
-// wait waits for the enqueued task and turns its failure into an error.
+// wait waits for the enqueued task and turns its failure into an error. A task that
+// failed, or a request refused as malformed or too large (400, 413), is
+// catalog.ErrIndexRejected: Meilisearch saw what it was sent and said no.
 func (e *Engine) wait(ctx context.Context, info *meilisearch.TaskInfo, err error) error {
 	if err != nil {
+		var me *meilisearch.Error
+		if errors.As(err, &me) && (me.StatusCode == http.StatusBadRequest || me.StatusCode == http.StatusRequestEntityTooLarge) {
+			return fmt.Errorf("search: %w: %w", catalog.ErrIndexRejected, err)
+		}
 		return fmt.Errorf("search: %w", err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, TaskTimeout)
@@ -143,7 +154,11 @@ func (e *Engine) wait(ctx context.Context, info *meilisearch.TaskInfo, err error
 		return fmt.Errorf("search: task %d: %w", info.TaskUID, err)
 	}
 	if task.Status != meilisearch.TaskStatusSucceeded {
-		return fmt.Errorf("search: task %d %s: %s (%s)", task.UID, task.Status, task.Error.Message, task.Error.Code)
+		err := fmt.Errorf("search: task %d %s: %s (%s)", task.UID, task.Status, task.Error.Message, task.Error.Code)
+		if task.Status == meilisearch.TaskStatusFailed {
+			err = fmt.Errorf("%w: %w", err, catalog.ErrIndexRejected)
+		}
+		return err
 	}
 	return nil
 }
@@ -192,45 +207,109 @@ func (e *Engine) createIndex(ctx context.Context, uid string) error {
 	return nil
 }
 
-// DocumentSource pages through the published listings' documents for a reindex.
+// DocumentSource is what a reindex reads from the system of record.
 type DocumentSource interface {
 	// PublishedSearchDocuments returns at most limit documents with IDs above after,
 	// ascending.
 	PublishedSearchDocuments(ctx context.Context, after int64, limit int) ([]catalog.SearchDocument, error)
+	// RequeueSearchChanges queues ids in the search outbox, so that the worker delivers
+	// their documents as they are then.
+	RequeueSearchChanges(ctx context.Context, ids []int64) error
+}
+
+// ReindexReport says what a reindex did.
+type ReindexReport struct {
+	Indexed  int // documents put into the fresh index
+	Requeued int // listings that changed while it ran, queued again for the worker
 }
 
 // Reindex rebuilds the listings index from src without downtime: it fills a new index
 // with the settings, swaps it with the live one (POST /swap-indexes, atomic for
-// searches), then deletes the old one. It returns how many documents it indexed.
-func (e *Engine) Reindex(ctx context.Context, src DocumentSource, now time.Time) (int, error) {
+// searches), then deletes the old one.
+//
+// Changes committed while it runs are not lost. The worker keeps delivering them to the
+// live index, the one about to be swapped out, and the fresh index may hold a listing as
+// it was before the change. So once the swap is done, Reindex reads every document again
+// and compares it with what it indexed (a SHA-256 of the document): each listing that
+// differs, appeared or went is queued in the search outbox again, and the worker brings
+// the new live index up to date. Every change that committed before the second read is
+// either seen by it or still queued (a delivery to the old index happened before the swap,
+// hence before the second read); every later one is queued by its own transaction. The
+// second pass only queues: writing to the live index itself could overwrite a newer
+// document the worker delivered meanwhile.
+func (e *Engine) Reindex(ctx context.Context, src DocumentSource, now time.Time) (ReindexReport, error) {
+	var rep ReindexReport
 	if err := e.createIndex(ctx, IndexUID); err != nil { // swap needs both to exist
-		return 0, err
+		return rep, err
 	}
 	fresh := fmt.Sprintf("%s_%d", IndexUID, now.UnixNano())
 	if err := e.setup(ctx, fresh); err != nil {
-		return 0, err
+		return rep, err
 	}
 	ix := &Index{engine: e, uid: fresh}
-	n := 0
-	var after int64
-	for {
-		docs, err := src.PublishedSearchDocuments(ctx, after, ReindexBatch)
-		if err != nil {
-			return n, err
-		}
-		if len(docs) == 0 {
-			break
-		}
+	indexed := map[int64][sha256.Size]byte{}
+	err := eachDocument(ctx, src, func(docs []catalog.SearchDocument) error {
 		if err := ix.Upsert(ctx, docs); err != nil {
-			return n, err
+			return err
 		}
-		n += len(docs)
-		after = docs[len(docs)-1].ID
+		for _, d := range docs {
+			indexed[d.ID] = digest(d)
+		}
+		rep.Indexed += len(docs)
+		return nil
+	})
+	if err != nil {
+		return rep, err
 	}
 	info, err := e.client.SwapIndexesWithContext(ctx, []*meilisearch.SwapIndexesParams{{Indexes: []string{IndexUID, fresh}}})
 	if err := e.wait(ctx, info, err); err != nil {
-		return n, err
+		return rep, err
+	}
+	var changed []int64
+	err = eachDocument(ctx, src, func(docs []catalog.SearchDocument) error {
+		for _, d := range docs {
+			if h, ok := indexed[d.ID]; !ok || h != digest(d) {
+				changed = append(changed, d.ID)
+			}
+			delete(indexed, d.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return rep, fmt.Errorf("search: reindex swapped in, but the check for changes made meanwhile failed (run it again): %w", err)
+	}
+	for id := range indexed { // indexed, no longer published
+		changed = append(changed, id)
+	}
+	slices.Sort(changed)
+	for start := 0; start < len(changed); start += ReindexBatch {
+		batch := changed[start:min(start+ReindexBatch, len(changed))]
+		if err := src.RequeueSearchChanges(ctx, batch); err != nil {
+			return rep, fmt.Errorf("search: reindex swapped in, but queueing %d listings changed meanwhile failed (run it again): %w", len(changed), err)
+		}
+		rep.Requeued += len(batch)
 	}
 	info, err = e.client.DeleteIndexWithContext(ctx, fresh) // now the old documents
-	return n, e.wait(ctx, info, err)
+	return rep, e.wait(ctx, info, err)
+}
+
+// eachDocument pages through src's published documents, ReindexBatch at a time.
+func eachDocument(ctx context.Context, src DocumentSource, fn func([]catalog.SearchDocument) error) error {
+	var after int64
+	for {
+		docs, err := src.PublishedSearchDocuments(ctx, after, ReindexBatch)
+		if err != nil || len(docs) == 0 {
+			return err
+		}
+		if err := fn(docs); err != nil {
+			return err
+		}
+		after = docs[len(docs)-1].ID
+	}
+}
+
+// digest identifies a document's content as the index holds it.
+func digest(d catalog.SearchDocument) [sha256.Size]byte {
+	b, _ := json.Marshal(toDocument(d)) // plain fields: it cannot fail
+	return sha256.Sum256(b)
 }

@@ -3,6 +3,7 @@ package search_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -166,8 +167,9 @@ func (f *fakeEngine) serve(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodPost && r.URL.Path == "/swap-indexes":
 		var req []struct {
 			Indexes []string `json:"indexes"`
+			Rename  *bool    `json:"rename"` // since v1.18; true would rename the first index instead
 		}
-		if err := json.Unmarshal(body, &req); err != nil || len(req) != 1 || len(req[0].Indexes) != 2 {
+		if err := decodeStrict(body, &req); err != nil || len(req) != 1 || len(req[0].Indexes) != 2 || req[0].Rename == nil || *req[0].Rename {
 			f.fail(w, http.StatusBadRequest, "swap-indexes body %s", body)
 			return
 		}
@@ -239,8 +241,54 @@ func TestIndexFailedTask(t *testing.T) {
 	e := search.Open(srv.URL, "k")
 	defer e.Close()
 	err := e.Index().Upsert(testCtx(t), []catalog.SearchDocument{sampleDoc(1)})
-	if err == nil || !strings.Contains(err.Error(), "invalid_document_id") {
-		t.Fatalf("Upsert with a failing task = %v; want the task's error code", err)
+	if err == nil || !strings.Contains(err.Error(), "invalid_document_id") || !errors.Is(err, catalog.ErrIndexRejected) {
+		t.Fatalf("Upsert with a failing task = %v; want the task's error code, as catalog.ErrIndexRejected", err)
+	}
+}
+
+// Meilisearch answers 400 (a malformed payload) and 413 (payload_too_large) before it
+// enqueues anything: rejections too. A 5xx or a closed port is the engine being
+// unavailable, which the outbox retries as a whole batch.
+func TestIndexErrorsThatAreRejections(t *testing.T) {
+	tests := []struct {
+		name     string
+		status   int
+		body     string
+		rejected bool
+	}{
+		{"malformed payload", http.StatusBadRequest, `{"message":"The json payload provided is malformed.","code":"malformed_payload","type":"invalid_request","link":"https://docs.meilisearch.com/errors#malformed_payload"}`, true},
+		{"payload too large", http.StatusRequestEntityTooLarge, `{"message":"The provided payload reached the size limit.","code":"payload_too_large","type":"invalid_request","link":"https://docs.meilisearch.com/errors#payload_too_large"}`, true},
+		{"invalid API key", http.StatusForbidden, `{"message":"The provided API key is invalid.","code":"invalid_api_key","type":"auth","link":"https://docs.meilisearch.com/errors#invalid_api_key"}`, false},
+		{"internal error", http.StatusInternalServerError, `{"message":"boom","code":"internal","type":"internal","link":""}`, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method != http.MethodPost || r.URL.Path != "/indexes/"+search.IndexUID+"/documents" {
+					t.Errorf("request %s %s", r.Method, r.URL.Path)
+				}
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(tc.status)
+				_, _ = io.WriteString(w, tc.body)
+			}))
+			defer srv.Close()
+			e := search.Open(srv.URL, "k")
+			defer e.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			err := e.Index().Upsert(ctx, []catalog.SearchDocument{sampleDoc(1)})
+			if err == nil || errors.Is(err, catalog.ErrIndexRejected) != tc.rejected {
+				t.Errorf("Upsert = %v; want an error, rejected %v", err, tc.rejected)
+			}
+		})
+	}
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close()
+	e := search.Open(url, "k")
+	defer e.Close()
+	if err := e.Index().Upsert(testCtx(t), []catalog.SearchDocument{sampleDoc(1)}); err == nil || errors.Is(err, catalog.ErrIndexRejected) {
+		t.Errorf("Upsert to a closed port = %v; want an error that is no rejection", err)
 	}
 }
 
@@ -293,6 +341,10 @@ func (d docSource) PublishedSearchDocuments(_ context.Context, after int64, limi
 	return out, nil
 }
 
+func (d docSource) RequeueSearchChanges(_ context.Context, ids []int64) error {
+	return fmt.Errorf("nothing changed, yet %v were requeued", ids)
+}
+
 // Reindex fills a fresh index, swaps it in and deletes the old one: the live index
 // name keeps answering throughout and ends with exactly the source's documents.
 func TestReindexSwaps(t *testing.T) {
@@ -307,9 +359,9 @@ func TestReindexSwaps(t *testing.T) {
 	for i := int64(1); i <= 1500; i++ {
 		src = append(src, sampleDoc(i))
 	}
-	n, err := e.Reindex(ctx, src, time.Unix(1_800_000_000, 0))
-	if err != nil || n != 1500 {
-		t.Fatalf("Reindex = %d, %v; want 1500, nil", n, err)
+	rep, err := e.Reindex(ctx, src, time.Unix(1_800_000_000, 0))
+	if err != nil || rep != (search.ReindexReport{Indexed: 1500}) {
+		t.Fatalf("Reindex = %+v, %v; want 1500 indexed, nil", rep, err)
 	}
 	docs := fake.docs(search.IndexUID)
 	if len(docs) != 1500 || docs["5000"] != nil {

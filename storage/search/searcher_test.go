@@ -80,7 +80,7 @@ func newSearchWorld(t *testing.T, index catalog.SearchIndex) searchWorld {
 	add("bench", "Скамейка парковая", "Саябақ орындығы", "small-forms-benches", 12_000_000, 2, catalog.StatusPublished, w.siteKar)
 	add("draft", "Парта черновик", "", "furniture-desks", 1_000_000, 1, catalog.StatusDraft, w.siteKar)
 	for {
-		n, err := catalog.DeliverSearchChanges(ctx, w.outbox, index, time.Now().UTC().Add(time.Second))
+		n, err := catalog.DeliverSearchChanges(ctx, w.outbox, index, time.Now().UTC().Add(time.Second), nil)
 		if err != nil {
 			t.Fatalf("DeliverSearchChanges: %v", err)
 		}
