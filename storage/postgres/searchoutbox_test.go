@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/sheber-kz/sheber/accounts"
 	"github.com/sheber-kz/sheber/catalog"
 	"github.com/sheber-kz/sheber/storage/postgres"
 )
@@ -429,3 +431,128 @@ func TestDeliverSearchChangesSetsPoisonAside(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (w writerFunc) Write(p []byte) (int, error) { return w(p) }
+
+// Changes outside the listings' rows that alter their search documents (migration 00008)
+// queue exactly the listings concerned, in their own transaction, and the delivered
+// documents then show the change: a production site moved to another institution, an
+// institution moved to another region, a category moved in the tree (with everything
+// under it). Renames and no-op updates queue nothing: names are not in the documents.
+func TestSearchOutboxRelatedChanges(t *testing.T) {
+	t.Parallel()
+	f := newCatalogFixture(t)
+	ctx := testCtx(t)
+	out := postgres.NewSearchOutbox(f.db)
+	var inst int64
+	if err := f.db.GetContext(ctx, &inst, `SELECT institution_id FROM production_sites WHERE id = $1`, f.sitesA[0]); err != nil {
+		t.Fatal(err)
+	}
+	other := accounts.Organization{BIN: newBIN(t), Kind: accounts.KindProducerInstitution, Subtype: accounts.SubtypePenalInstitution,
+		Name: accounts.Text{RU: "Учреждение № 22"}, Region: "astana", InstitutionNumber: 22}
+	if err := f.store.CreateOrganization(ctx, &other); err != nil {
+		t.Fatal(err)
+	}
+	mk := func(ent accounts.Organization, code, category string, sites ...int64) int64 {
+		l := f.listing(ent, code, sites...)
+		l.CategoryCode, l.Status = category, catalog.StatusPublished
+		return f.create(t, l).ID
+	}
+	wood := mk(f.entA, "W-1", "furniture-desks", f.sitesA[0])
+	metal := mk(f.entA, "M-1", "furniture-chairs", f.sitesA[1])
+	sewing := mk(f.entB, "S-1", "sewn-workwear", f.sitesB[0])
+	bench := mk(f.entB, "B-1", "small-forms-benches", f.sitesB[1])
+	idx := newMemIndex()
+	deliverAll := func() {
+		t.Helper()
+		for {
+			n, err := catalog.DeliverSearchChanges(ctx, out, idx, time.Now().UTC().Add(time.Second), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n == 0 {
+				return
+			}
+		}
+	}
+	deliverAll()
+	queued := func() []int64 {
+		t.Helper()
+		var ids []int64
+		if err := f.db.SelectContext(ctx, &ids, `SELECT listing_id FROM search_outbox ORDER BY listing_id`); err != nil {
+			t.Fatal(err)
+		}
+		return ids
+	}
+	steps := []struct {
+		name  string
+		sql   string
+		args  []any
+		want  []int64
+		check func() string // "" when the delivered documents show the change
+	}{
+		{"site renamed", `UPDATE production_sites SET name_ru = 'Цех № 2', institution_id = institution_id WHERE id = $1`,
+			[]any{f.sitesA[0]}, nil, nil},
+		{"site moved to another institution", `UPDATE production_sites SET institution_id = $2 WHERE id = $1`,
+			[]any{f.sitesA[0], other.ID}, []int64{wood}, func() string {
+				if d := idx.docs[wood]; fmt.Sprint(d.Regions, d.InstitutionIDs) != fmt.Sprintf("[astana] [%d]", other.ID) {
+					return fmt.Sprintf("moved site's listing: regions %v, institutions %v", d.Regions, d.InstitutionIDs)
+				}
+				return ""
+			}},
+		{"institution renamed", `UPDATE organizations SET name_ru = 'Учреждение № 16 (новое)', region = region WHERE id = $1`,
+			[]any{inst}, nil, nil},
+		{"institution moved to another region", `UPDATE organizations SET region = 'pavlodar' WHERE id = $1`,
+			[]any{inst}, []int64{metal, sewing, bench}, func() string {
+				for _, id := range []int64{metal, sewing, bench} {
+					if r := idx.docs[id].Regions; fmt.Sprint(r) != "[pavlodar]" {
+						return fmt.Sprintf("listing %d: regions %v", id, r)
+					}
+				}
+				if r := idx.docs[wood].Regions; fmt.Sprint(r) != "[astana]" {
+					return fmt.Sprintf("the listing of the site moved away: regions %v", r)
+				}
+				return ""
+			}},
+		{"enterprise renamed", `UPDATE organizations SET name_ru = 'ТОО «Новое»' WHERE id = $1`, []any{f.entA.ID}, nil, nil},
+		{"category renamed", `UPDATE categories SET name_ru = 'Парты', parent_code = parent_code WHERE code = 'furniture-desks'`, nil, nil, nil},
+		{"category moved", `UPDATE categories SET parent_code = 'play' WHERE code = 'furniture-desks'`, nil, []int64{wood}, func() string {
+			if p := idx.docs[wood].CategoryPath; fmt.Sprint(p) != "[furniture-desks play]" {
+				return fmt.Sprintf("category path %v", p)
+			}
+			return ""
+		}},
+		{"category with subcategories moved", `UPDATE categories SET parent_code = 'other' WHERE code = 'small-forms'`, nil, []int64{bench}, func() string {
+			if p := idx.docs[bench].CategoryPath; fmt.Sprint(p) != "[small-forms-benches small-forms other]" {
+				return fmt.Sprintf("category path %v", p)
+			}
+			return ""
+		}},
+	}
+	for _, s := range steps {
+		if _, err := f.db.ExecContext(ctx, s.sql, s.args...); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		want := s.want
+		slices.Sort(want)
+		if got := queued(); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: queued %v; want %v", s.name, got, want)
+		}
+		deliverAll()
+		if s.check != nil {
+			if msg := s.check(); msg != "" {
+				t.Errorf("%s: %s", s.name, msg)
+			}
+		}
+	}
+	// A move rolled back queues nothing.
+	tx, err := f.db.BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE organizations SET region = 'almaty' WHERE id = $1`, other.ID); err != nil {
+		t.Fatal(err)
+	}
+	_ = tx.Rollback()
+	if got := queued(); len(got) != 0 {
+		t.Errorf("a rolled-back move queued %v", got)
+	}
+}
