@@ -75,6 +75,17 @@ type Server struct {
 	TrustedProxies []string
 	// HTMLError renders errors of pages (non-API paths); nil means JSON everywhere.
 	HTMLError func(c *fiber.Ctx, status int, e *accounts.Error) error
+	// Responses, if set, keeps the encoded answers of GET /api/v1/products
+	// (storage/redis.SearchCache); nil encodes every answer afresh.
+	Responses ResponseCache
+}
+
+// ResponseCache keeps encoded answers that depend only on their query and on the catalog.
+type ResponseCache interface {
+	// Cached returns the answer stored under kind and query if the catalog has not changed
+	// since it was computed; otherwise it runs compute and stores its answer. compute's
+	// errors are returned unchanged and never stored.
+	Cached(ctx context.Context, kind string, query []byte, compute func() ([]byte, error)) ([]byte, error)
 }
 
 // NewApp returns a Fiber app with the server's configuration, global middleware and API

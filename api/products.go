@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 
@@ -118,11 +119,31 @@ func (s *Server) products(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.Catalog.Search(c.UserContext(), q)
+	ctx := c.UserContext()
+	render := func() ([]byte, error) {
+		res, err := s.Catalog.Search(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(newSearchResult(res, q))
+	}
+	var body []byte
+	if s.Responses == nil {
+		body, err = render()
+	} else {
+		// The answer is a function of the validated query (defaults filled in) and the
+		// catalog, so a hit is the stored bytes: no search, no decoding, no encoding.
+		var key []byte
+		if key, err = json.Marshal(q); err != nil {
+			return err
+		}
+		body, err = s.Responses.Cached(ctx, "products", key, render)
+	}
 	if err != nil {
 		return err
 	}
-	return c.JSON(newSearchResult(res, q))
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(body)
 }
 
 // product is a listing of the public catalog: published only. Others are 404 for everyone,

@@ -1,11 +1,16 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/sheber-kz/sheber/catalog"
+	"github.com/sheber-kz/sheber/storage/redis"
 )
 
 // searchOut is a page of search results as the API shows it.
@@ -195,4 +200,67 @@ func TestProductSearch(t *testing.T) {
 		{name: "suggest a title as it is typed", method: "GET", path: "/api/v1/suggest?q=shany", wantStatus: 200,
 			wantContains: []string{fmt.Sprintf(`"listing_id":%d`, yurt.ID)}, wantAbsent: []string{fmt.Sprintf(`"listing_id":%d`, draft.ID)}},
 	})
+}
+
+// With a response cache, GET /api/v1/products answers the same bytes as without one, from
+// Redis once stored, and a committed change of the catalog is seen by the next search.
+func TestProductSearchResponseCache(t *testing.T) {
+	p := newProducers(t)
+	e := p.env
+	e.catalog.Store = redis.NewCatalogChanges(e.redis, e.catalog.Store)
+	cache := redis.NewSearchCache(e.redis, e.catalog.Searcher)
+	list := fmt.Sprintf("/api/v1/organizations/%d/listings", p.enterprise.ID)
+	var desk listingOut
+	e.run(t, []scenario{
+		{name: "create a desk", method: "POST", path: list, bearer: p.token, body: p.body(), wantStatus: 201, after: into(&desk)},
+	})
+	e.run(t, []scenario{
+		{name: "publish it", method: "POST", path: fmt.Sprintf("/api/v1/listings/%d/publish", desk.ID), bearer: p.token,
+			body: version(desk.Version), wantStatus: 200, after: into(&desk)},
+	})
+	path := fmt.Sprintf("/api/v1/products?enterprise=%d&q=%s", p.enterprise.ID, url.QueryEscape("парта"))
+	get := func(name string) resp {
+		t.Helper()
+		r := e.do(t, req{method: "GET", path: path})
+		if r.status != 200 {
+			t.Fatalf("%s: %s", name, r)
+		}
+		if ct := r.header.Get("Content-Type"); ct != "application/json" {
+			t.Errorf("%s: Content-Type %q", name, ct)
+		}
+		return r
+	}
+	uncached := get("uncached")
+	found(desk.ID)(t, uncached)
+	e.srv.Responses = cache
+	first, second := get("first cached"), get("second cached")
+	if first.body != uncached.body || second.body != uncached.body {
+		t.Errorf("the cache changed the answer:\nuncached %s\nfirst    %s\nsecond   %s", uncached.body, first.body, second.body)
+	}
+	// Served from Redis: the engine is not asked again.
+	e.catalog.Searcher = failingSearcher{}
+	if r := get("from Redis"); r.body != uncached.body {
+		t.Errorf("not served from the cache: %s", r.body)
+	}
+	e.catalog.Searcher = cache
+	// A bad parameter is refused before the cache.
+	if r := e.do(t, req{method: "GET", path: path + "&page=0x"}); r.status != 422 {
+		t.Errorf("bad page: %s", r)
+	}
+	e.run(t, []scenario{
+		{name: "archive it", method: "POST", path: fmt.Sprintf("/api/v1/listings/%d/archive", desk.ID), bearer: p.token,
+			body: version(desk.Version), wantStatus: 200},
+	})
+	found()(t, get("after the change"))
+}
+
+// failingSearcher fails every search: a cached answer must not reach it.
+type failingSearcher struct{}
+
+func (failingSearcher) Search(context.Context, catalog.SearchQuery) (catalog.SearchResult, error) {
+	return catalog.SearchResult{}, errors.New("the engine was asked")
+}
+
+func (failingSearcher) Suggest(context.Context, string, int) ([]catalog.Suggestion, error) {
+	return nil, errors.New("the engine was asked")
 }

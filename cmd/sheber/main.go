@@ -198,11 +198,12 @@ func serve(ctx context.Context) error {
 	}
 	// Every committed catalog change drops the cached search answers (the cache's
 	// generation), in every process.
+	searchCache := redis.NewSearchCache(rdb, searcher)
 	cat := &catalog.Service{Store: redis.NewCatalogChanges(rdb, catalogStore), Directory: postgres.NewAccountsStore(db),
-		Searcher: redis.NewSearchCache(rdb, searcher), Objects: objs}
+		Searcher: searchCache, Objects: objs}
 	srv := &api.Server{
 		Accounts: svc, Catalog: cat, Secret: []byte(cfg.SessionSecret), SecureCookies: cfg.secureCookies(),
-		Logger: logger, Metrics: metrics, Checks: checks, TrustedProxies: cfg.TrustedProxies,
+		Logger: logger, Metrics: metrics, Checks: checks, TrustedProxies: cfg.TrustedProxies, Responses: searchCache,
 	}
 	ui, err := frontend.New(srv)
 	if err != nil {

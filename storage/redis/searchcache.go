@@ -1,6 +1,7 @@
 package redis
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -26,13 +27,17 @@ const SearchResultTTL = 60 * time.Second
 // their images is well under it); larger ones are served uncached.
 const MaxCachedResultBytes = 1 << 20
 
-// SearchCache is a catalog.Searcher that keeps answers of another Searcher in Redis,
-// keyed by the catalog's generation and the query. CatalogChanges bumps the generation
-// after every committed change, so a change is seen by the very next search in every
-// process. The generation is read before the search runs, so an answer computed from a
-// snapshot older than a change is stored under the older generation and never served
-// after it. Identical searches that miss at once in one process run once (singleflight).
-// If Redis fails, searches go to the inner Searcher.
+// SearchCache is a catalog.Searcher that keeps answers of another Searcher in Redis, and
+// a cache of any encoded answer that depends only on its query and the catalog (Cached;
+// the API keeps its encoded search pages there, so a hit is bytes from Redis to the wire).
+// Each entry holds the catalog generation it was computed under; CatalogChanges bumps the
+// generation after every committed change, and an entry is served only while its
+// generation is the current one, so a change is seen by the very next search in every
+// process. The generation is read before the answer is computed, so an answer computed
+// from a snapshot older than a change carries the older generation and is never served
+// after it. The generation and the entry are read in one round trip (a pipeline).
+// Identical misses under one generation in one process run once (singleflight). If Redis
+// fails, answers are computed and not stored.
 type SearchCache struct {
 	client *Client
 	next   catalog.Searcher
@@ -50,7 +55,11 @@ func (c *Client) generationKey() string { return c.key("catalog", "generation") 
 
 // generation is the catalog's current generation ("0" before the first change).
 func (c *Client) generation(ctx context.Context) (string, error) {
-	g, err := c.rdb.Get(ctx, c.generationKey()).Result()
+	return generationOf(c.rdb.Get(ctx, c.generationKey()))
+}
+
+func generationOf(cmd *goredis.StringCmd) (string, error) {
+	g, err := cmd.Result()
 	if errors.Is(err, goredis.Nil) {
 		return "0", nil
 	}
@@ -60,33 +69,24 @@ func (c *Client) generation(ctx context.Context) (string, error) {
 // Search implements catalog.Searcher.
 func (s *SearchCache) Search(ctx context.Context, q catalog.SearchQuery) (catalog.SearchResult, error) {
 	var out catalog.SearchResult
-	err := s.cached(ctx, "search", q, &out, func() (any, error) { return s.next.Search(ctx, q) })
+	err := s.cachedJSON(ctx, "search", q, &out, func() (any, error) { return s.next.Search(ctx, q) })
 	return out, err
 }
 
 // Suggest implements catalog.Searcher.
 func (s *SearchCache) Suggest(ctx context.Context, prefix string, limit int) ([]catalog.Suggestion, error) {
 	var out []catalog.Suggestion
-	err := s.cached(ctx, "suggest", []any{prefix, limit}, &out, func() (any, error) { return s.next.Suggest(ctx, prefix, limit) })
+	err := s.cachedJSON(ctx, "suggest", []any{prefix, limit}, &out, func() (any, error) { return s.next.Suggest(ctx, prefix, limit) })
 	return out, err
 }
 
-// cached answers from Redis into out when it can, and otherwise from compute, storing
-// the answer. The key is the kind, the generation and the SHA-256 of the query's JSON.
-func (s *SearchCache) cached(ctx context.Context, kind string, query any, out any, compute func() (any, error)) error {
-	gen, genErr := s.client.generation(ctx)
+// cachedJSON is Cached for Go values: the query and the answer in JSON.
+func (s *SearchCache) cachedJSON(ctx context.Context, kind string, query any, out any, compute func() (any, error)) error {
 	qj, err := json.Marshal(query)
 	if err != nil {
 		return fmt.Errorf("redis: search cache key: %w", err)
 	}
-	sum := sha256.Sum256(qj)
-	key := s.client.key("catalog", kind, gen, hex.EncodeToString(sum[:]))
-	if genErr == nil {
-		if b, err := s.client.rdb.Get(ctx, key).Bytes(); err == nil && json.Unmarshal(b, out) == nil {
-			return nil
-		}
-	}
-	v, err, _ := s.flight.Do(key, func() (any, error) {
+	b, err := s.Cached(ctx, kind, qj, func() ([]byte, error) {
 		res, err := compute()
 		if err != nil {
 			return nil, err
@@ -95,16 +95,66 @@ func (s *SearchCache) cached(ctx context.Context, kind string, query any, out an
 		if err != nil {
 			return nil, fmt.Errorf("redis: search cache: %w", err)
 		}
-		if genErr == nil && len(b) <= MaxCachedResultBytes {
-			// A failed write only costs the next search a miss.
-			_ = s.client.rdb.Set(ctx, key, b, SearchResultTTL).Err()
-		}
 		return b, nil
 	})
 	if err != nil {
 		return err
 	}
-	return json.Unmarshal(v.([]byte), out)
+	return json.Unmarshal(b, out)
+}
+
+// Cached returns the answer stored under kind and query while the catalog has not changed
+// since it was computed; otherwise it runs compute and stores its answer (not its error;
+// not an answer over MaxCachedResultBytes) for SearchResultTTL at most. compute's errors
+// are returned unchanged. The Redis key is the kind and the SHA-256 of query.
+func (s *SearchCache) Cached(ctx context.Context, kind string, query []byte, compute func() ([]byte, error)) ([]byte, error) {
+	sum := sha256.Sum256(query)
+	key := s.client.key("catalog", kind, hex.EncodeToString(sum[:]))
+	var genCmd, entryCmd *goredis.StringCmd
+	// The pipeline's own error is that of its first failed command, a missing key
+	// included; each command's answer is judged below.
+	_, _ = s.client.rdb.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		genCmd = p.Get(ctx, s.client.generationKey())
+		entryCmd = p.Get(ctx, key)
+		return nil
+	})
+	gen, genErr := generationOf(genCmd)
+	if genErr == nil {
+		if b, err := entryCmd.Bytes(); err == nil {
+			if body, ok := cachedBody(b, gen); ok {
+				return body, nil
+			}
+		}
+	}
+	// Callers that have seen a newer generation never join a computation started under
+	// an older one.
+	v, err, _ := s.flight.Do(key+"@"+gen, func() (any, error) {
+		b, err := compute()
+		if err != nil {
+			return nil, err
+		}
+		if genErr == nil && len(b) <= MaxCachedResultBytes {
+			entry := make([]byte, 0, len(gen)+1+len(b))
+			entry = append(append(append(entry, gen...), ' '), b...)
+			// A failed write only costs the next search a miss.
+			_ = s.client.rdb.Set(ctx, key, entry, SearchResultTTL).Err()
+		}
+		return b, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.([]byte), nil
+}
+
+// cachedBody is the answer of a stored entry ("<generation> <answer>") if it was computed
+// under generation gen.
+func cachedBody(entry []byte, gen string) ([]byte, bool) {
+	i := bytes.IndexByte(entry, ' ')
+	if i < 0 || string(entry[:i]) != gen {
+		return nil, false
+	}
+	return entry[i+1:], true
 }
 
 // CatalogChanges is a catalog.Store that tells the search cache about every change: after

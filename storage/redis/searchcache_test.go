@@ -3,6 +3,7 @@ package redis_test
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -157,5 +158,122 @@ func TestSearchCacheRunsConcurrentMissesOnce(t *testing.T) {
 		if total < 1 || total > 2 {
 			t.Errorf("search %d got total %d", i, total)
 		}
+	}
+}
+
+// Cached keeps encoded answers under the generation they were computed in: served until
+// the catalog changes, never an error, never an answer that is too large.
+func TestSearchCacheCachedBytes(t *testing.T) {
+	ctx := context.Background()
+	c := redistest.New(t)
+	cache := redis.NewSearchCache(c, &countingSearcher{})
+	store := redis.NewCatalogChanges(c, txStore{})
+	var calls int
+	compute := func(answer string) func() ([]byte, error) {
+		return func() ([]byte, error) { calls++; return []byte(answer), nil }
+	}
+	get := func(query, answer string) string {
+		t.Helper()
+		b, err := cache.Cached(ctx, "products", []byte(query), compute(answer))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	if got := get(`{"q":"парта"}`, `{"total":1}`); got != `{"total":1}` || calls != 1 {
+		t.Fatalf("first: %s after %d computations", got, calls)
+	}
+	if got := get(`{"q":"парта"}`, `{"total":2}`); got != `{"total":1}` || calls != 1 {
+		t.Errorf("second: %s after %d computations; want the stored answer", got, calls)
+	}
+	if got := get(`{"q":"шкаф"}`, `{"total":3}`); got != `{"total":3}` {
+		t.Errorf("another query shared the answer: %s", got)
+	}
+	// A space inside the answer is not the generation's separator.
+	if got := get(`{"q":"a b"}`, `{"text":"a b 7"}`); got != `{"text":"a b 7"}` || get(`{"q":"a b"}`, `x`) != `{"text":"a b 7"}` {
+		t.Errorf("an answer with spaces: %s", got)
+	}
+	if err := store.InTx(ctx, func(catalog.Store) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if got := get(`{"q":"парта"}`, `{"total":4}`); got != `{"total":4}` {
+		t.Errorf("after a change the old answer was served: %s", got)
+	}
+
+	// An error is returned as it is and not stored.
+	refused := errors.New("refused")
+	if _, err := cache.Cached(ctx, "products", []byte("bad"), func() ([]byte, error) { return nil, refused }); !errors.Is(err, refused) {
+		t.Errorf("error %v, want %v", err, refused)
+	}
+	if got := get("bad", "now good"); got != "now good" {
+		t.Errorf("an error was cached: %s", got)
+	}
+	// An answer over the limit is served but not stored.
+	big := string(make([]byte, redis.MaxCachedResultBytes+1))
+	before := calls
+	get("big", big)
+	get("big", big)
+	if calls-before != 2 {
+		t.Errorf("an answer over MaxCachedResultBytes was stored (%d computations for two requests)", calls-before)
+	}
+}
+
+// Cached, like Search, never serves an answer computed before a change after it, and
+// concurrent misses of one query compute once.
+func TestSearchCacheCachedConcurrentAndChanging(t *testing.T) {
+	ctx := context.Background()
+	c := redistest.New(t)
+	cache := redis.NewSearchCache(c, &countingSearcher{})
+	store := redis.NewCatalogChanges(c, txStore{})
+	var n, ready atomic.Int64
+	release := make(chan struct{})
+	var wg sync.WaitGroup
+	answers := make([]string, 16)
+	for i := range answers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ready.Add(1)
+			b, err := cache.Cached(ctx, "products", []byte("q"), func() ([]byte, error) {
+				n.Add(1)
+				<-release
+				return []byte("answer"), nil
+			})
+			if err != nil {
+				t.Error(err)
+			}
+			answers[i] = string(b)
+		}()
+	}
+	// Let every request reach the cache and pile up behind the first computation.
+	for ready.Load() < int64(len(answers)) || n.Load() == 0 {
+		runtime.Gosched()
+	}
+	for range 1000 {
+		runtime.Gosched()
+	}
+	close(release)
+	wg.Wait()
+	if got := n.Load(); got > 4 {
+		t.Errorf("16 concurrent misses computed %d times", got)
+	}
+	for i, a := range answers {
+		if a != "answer" {
+			t.Errorf("request %d got %q", i, a)
+		}
+	}
+	// The change commits while the next computation runs: its answer is not served after.
+	b, _ := cache.Cached(ctx, "products", []byte("other"), func() ([]byte, error) {
+		if err := store.InTx(ctx, func(catalog.Store) error { return nil }); err != nil {
+			t.Error(err)
+		}
+		return []byte("before the change"), nil
+	})
+	if string(b) != "before the change" {
+		t.Fatalf("first: %s", b)
+	}
+	b, _ = cache.Cached(ctx, "products", []byte("other"), func() ([]byte, error) { return []byte("after the change"), nil })
+	if string(b) != "after the change" {
+		t.Errorf("the answer computed before the change was served after it: %s", b)
 	}
 }

@@ -167,3 +167,15 @@ func PeakRSS() (int64, error) {
 	}
 	return 0, fmt.Errorf("loadgen: no VmHWM in /proc/self/status")
 }
+
+// Once sends one GET request to u and returns how long the answer took; a transport error,
+// a non-2xx answer or no answer within timeout is an error.
+func Once(ctx context.Context, u string, timeout time.Duration) (time.Duration, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	transport := &http.Transport{DisableCompression: true}
+	defer transport.CloseIdleConnections()
+	t0 := time.Now()
+	err := get(ctx, &http.Client{Transport: transport}, u)
+	return time.Since(t0), err
+}

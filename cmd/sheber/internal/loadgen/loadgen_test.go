@@ -35,6 +35,35 @@ func TestRunCountsSuccessesAndErrors(t *testing.T) {
 	}
 }
 
+func TestOnce(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		switch r.URL.Path {
+		case "/bad":
+			http.Error(w, "no", http.StatusInternalServerError)
+		case "/slow":
+			<-r.Context().Done()
+		default:
+			_, _ = w.Write([]byte(`{"ok":true}`))
+		}
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+	if d, err := Once(ctx, srv.URL+"/good", time.Second); err != nil || d <= 0 {
+		t.Errorf("good: %s, %v", d, err)
+	}
+	if _, err := Once(ctx, srv.URL+"/bad", time.Second); err == nil {
+		t.Error("bad: a 500 answer was not an error")
+	}
+	if _, err := Once(ctx, srv.URL+"/slow", 50*time.Millisecond); err == nil {
+		t.Error("slow: no error after the timeout")
+	}
+	if n := hits.Load(); n != 3 {
+		t.Errorf("three calls sent %d requests", n)
+	}
+}
+
 func TestPeakRSS(t *testing.T) {
 	if err := ResetPeakRSS(); err != nil {
 		t.Fatal(err)
