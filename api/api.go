@@ -18,6 +18,7 @@ import (
 
 	"github.com/sheber-kz/sheber/accounts"
 	"github.com/sheber-kz/sheber/catalog"
+	"github.com/sheber-kz/sheber/orders"
 )
 
 // Limits of the HTTP server. The README lists them too.
@@ -64,6 +65,8 @@ type Server struct {
 	Accounts *accounts.Service
 	// Catalog serves the category tree and the enterprises' listings.
 	Catalog *catalog.Service
+	// Procurement reads the procurement routes and the government's goods list.
+	Procurement orders.ProcurementStore
 	// Secret keys the CSRF tokens (HMAC); from SESSION_SECRET.
 	Secret []byte
 	// SecureCookies marks cookies Secure; set when the portal is served over TLS.
@@ -171,6 +174,7 @@ func NewApp(s *Server) *fiber.App {
 	v1.Get("/products", s.products)
 	v1.Get("/products/:id", s.product)
 	v1.Get("/suggest", s.suggest)
+	v1.Get("/procurement-routes", s.procurementRoutes)
 	v1.Use(func(c *fiber.Ctx) error {
 		return &accounts.Error{Code: accounts.CodeNotFound, Message: "no such endpoint"}
 	})

@@ -56,7 +56,8 @@ func newEnv(t *testing.T, configure ...func(*api.Server)) *env {
 	catalogStore := postgres.NewCatalogStore(db)
 	e.objects = objectstest.New(t)
 	e.catalog = &catalog.Service{Store: catalogStore, Directory: e.store, Searcher: catalogStore, Objects: e.objects}
-	e.srv = &api.Server{Accounts: e.svc, Catalog: e.catalog, Secret: []byte("test-secret-test-secret-test-secret!"), Metrics: api.NewMetrics(),
+	e.srv = &api.Server{Accounts: e.svc, Catalog: e.catalog, Procurement: postgres.NewProcurementStore(db),
+		Secret: []byte("test-secret-test-secret-test-secret!"), Metrics: api.NewMetrics(),
 		Checks: []api.Check{{Name: "postgres", Ping: db.Ping}, {Name: "redis", Ping: rc.Ping}}}
 	for _, f := range configure {
 		f(e.srv)

@@ -505,6 +505,12 @@ func TestOpenAPISchemasMatchDTOs(t *testing.T) {
 		"ImageList":      imagesDTO{},
 		"Document":       documentDTO{},
 		"DocumentList":   documentsDTO{},
+
+		"ProcurementRouteList": procurementRoutesDTO{},
+		"ProcurementRoute":     procurementRouteDTO{},
+		"RouteConditions":      routeConditionsDTO{},
+		"RouteDocument":        routeDocumentDTO{},
+		"PenaltyRule":          penaltyRuleDTO{},
 	}
 	requests := map[string]any{
 		"LoginRequest":            loginRequest{},

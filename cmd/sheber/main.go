@@ -202,7 +202,8 @@ func serve(ctx context.Context) error {
 	cat := &catalog.Service{Store: redis.NewCatalogChanges(rdb, catalogStore), Directory: postgres.NewAccountsStore(db),
 		Searcher: searchCache, Objects: objs}
 	srv := &api.Server{
-		Accounts: svc, Catalog: cat, Secret: []byte(cfg.SessionSecret), SecureCookies: cfg.secureCookies(),
+		Accounts: svc, Catalog: cat, Procurement: postgres.NewProcurementStore(db),
+		Secret: []byte(cfg.SessionSecret), SecureCookies: cfg.secureCookies(),
 		Logger: logger, Metrics: metrics, Checks: checks, TrustedProxies: cfg.TrustedProxies, Responses: searchCache,
 	}
 	ui, err := frontend.New(srv)
