@@ -97,7 +97,7 @@ type listingJSON struct {
 // listingJSONExpr is a listing (aliased l) as a JSON object listingJSON decodes: the row's
 // columns, with the nullable ones as the objects of sql.NullString and sql.NullTime, and
 // the site ids ascending.
-const listingJSONExpr = `(to_jsonb(l) - 'search_tsv' - 'search_title' - 'search_body') || jsonb_build_object(
+const listingJSONExpr = `(to_jsonb(l) - 'search_tsv' - 'search_title' - 'search_body' - 'regions' - 'institution_ids') || jsonb_build_object(
 	'external_code', jsonb_build_object('String', coalesce(l.external_code, ''), 'Valid', l.external_code IS NOT NULL),
 	'published_at', CASE WHEN l.published_at IS NULL THEN jsonb_build_object('Valid', false)
 		ELSE jsonb_build_object('Time', l.published_at, 'Valid', true) END,
@@ -256,7 +256,7 @@ func searchStatement(q catalog.SearchQuery) (string, []any) {
 		order = `h.rank DESC, h.created_at DESC, h.id DESC`
 	}
 	query := `WITH hits AS (
-			SELECT l.id, l.category_code, l.enterprise_id, l.price_tiyn, l.created_at,
+			SELECT l.id, l.category_code, l.enterprise_id, l.price_tiyn, l.created_at, l.regions,
 				CASE WHEN $1::text = '' THEN 0 ELSE
 					ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', l.search_tsv, plainto_tsquery('russian', $1) || plainto_tsquery('simple', $1))
 					+ 0.5 * similarity(l.search_title, $1)
@@ -267,13 +267,8 @@ func searchStatement(q catalog.SearchQuery) (string, []any) {
 			FROM listings l
 			WHERE l.status = 'published'
 				AND ($2::text = '' OR l.category_code IN (SELECT c.code FROM categories c WHERE c.code = $2 OR c.parent_code = $2))
-				AND ($3::text = '' OR EXISTS (SELECT 1 FROM listing_sites ls
-					JOIN production_sites ps ON ps.id = ls.site_id
-					JOIN organizations i ON i.id = ps.institution_id
-					WHERE ls.listing_id = l.id AND i.region = $3))
-				AND ($4::bigint = 0 OR EXISTS (SELECT 1 FROM listing_sites ls
-					JOIN production_sites ps ON ps.id = ls.site_id
-					WHERE ls.listing_id = l.id AND ps.institution_id = $4))
+				AND ($3::text = '' OR $3 = ANY (l.regions))
+				AND ($4::bigint = 0 OR $4 = ANY (l.institution_ids))
 				AND ($5::bigint = 0 OR l.enterprise_id = $5)
 				AND l.price_tiyn >= $6::bigint
 				AND ($7::bigint = 0 OR l.price_tiyn <= $7)
@@ -283,13 +278,6 @@ func searchStatement(q catalog.SearchQuery) (string, []any) {
 		page AS (
 			SELECT h.id, row_number() OVER (ORDER BY ` + order + `) AS ord
 			FROM hits h ORDER BY ` + order + ` LIMIT $10 OFFSET $11
-		),
-		regions AS (
-			SELECT DISTINCT h.id, i.region FROM hits h
-			JOIN listing_sites ls ON ls.listing_id = h.id
-			JOIN production_sites ps ON ps.id = ls.site_id
-			JOIN organizations i ON i.id = ps.institution_id
-			WHERE i.region IS NOT NULL
 		),
 		counts AS (
 			SELECT count(*) AS total, ARRAY[` + bandCounts.String() + `] AS bands FROM hits h
@@ -301,7 +289,7 @@ func searchStatement(q catalog.SearchQuery) (string, []any) {
 			'categories', coalesce((SELECT json_agg(json_build_object('key', f.key, 'count', f.n) ORDER BY f.n DESC, f.key)
 				FROM (SELECT category_code AS key, count(*) AS n FROM hits GROUP BY category_code) f), '[]'),
 			'regions', coalesce((SELECT json_agg(json_build_object('key', f.key, 'count', f.n) ORDER BY f.n DESC, f.key)
-				FROM (SELECT region AS key, count(*) AS n FROM regions GROUP BY region) f), '[]'),
+				FROM (SELECT r.region AS key, count(*) AS n FROM hits h, unnest(h.regions) AS r(region) GROUP BY r.region) f), '[]'),
 			'enterprises', coalesce((SELECT json_agg(json_build_object('key', f.key::text, 'count', f.n) ORDER BY f.n DESC, f.key)
 				FROM (SELECT enterprise_id AS key, count(*) AS n FROM hits GROUP BY enterprise_id) f), '[]'),
 			'price_bands', (SELECT to_json(bands) FROM counts)

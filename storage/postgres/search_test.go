@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lib/pq"
+
 	"github.com/sheber-kz/sheber/accounts"
 	"github.com/sheber-kz/sheber/catalog"
 	"github.com/sheber-kz/sheber/storage/postgres"
@@ -405,5 +407,70 @@ func TestSearchPlanUsesTheIndexes(t *testing.T) {
 		if strings.Contains(plan, "Seq Scan on listings") {
 			t.Errorf("%q: the plan reads every listing:\n%s", q.Text, plan)
 		}
+	}
+}
+
+// Migration 00007's triggers keep each listing's regions and institutions current through
+// every change that alters them, made here in hand-written SQL as any tool might: the
+// listing's sites, a site's institution, an institution's region. Search filters and
+// counts by them.
+func TestListingPlacesFollowSitesAndInstitutions(t *testing.T) {
+	t.Parallel()
+	f := newSearchFixture(t)
+	ctx := testCtx(t)
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := f.db.ExecContext(ctx, q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	siteID := func(code string) int64 {
+		t.Helper()
+		var id int64
+		if err := f.db.GetContext(ctx, &id, `SELECT id FROM production_sites WHERE code = $1`, code); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	places := func(key string, wantRegions []string, wantInstitutions []int64) {
+		t.Helper()
+		var row struct {
+			Regions      pq.StringArray `db:"regions"`
+			Institutions pq.Int64Array  `db:"institution_ids"`
+		}
+		if err := f.db.GetContext(ctx, &row, `SELECT regions, institution_ids FROM listings WHERE id = $1`, f.ids[key]); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal([]string(row.Regions), wantRegions) || !slices.Equal([]int64(row.Institutions), wantInstitutions) {
+			t.Errorf("%s: regions %v, institutions %v; want %v, %v", key, row.Regions, row.Institutions, wantRegions, wantInstitutions)
+		}
+	}
+	k, p := f.instK.ID, f.instP.ID
+	places("desk2", []string{"karaganda"}, []int64{k}) // made by the store's CreateListing
+	places("workwear", []string{"pavlodar"}, []int64{p})
+
+	exec(`INSERT INTO listing_sites (listing_id, site_id, enterprise_id) VALUES ($1, $2, $3)`, f.ids["desk2"], siteID("metal"), f.entA.ID)
+	places("desk2", []string{"karaganda", "pavlodar"}, []int64{k, p})
+	exec(`DELETE FROM listing_sites WHERE listing_id = $1 AND site_id = $2`, f.ids["desk2"], siteID("wood"))
+	places("desk2", []string{"pavlodar"}, []int64{p})
+	places("desk1", []string{"karaganda"}, []int64{k}) // still at the wood site
+
+	exec(`UPDATE production_sites SET institution_id = $1 WHERE id = $2`, k, siteID("metal"))
+	places("desk2", []string{"karaganda"}, []int64{k})
+	places("bench", []string{"karaganda"}, []int64{k})
+
+	exec(`UPDATE organizations SET region = 'almaty' WHERE id = $1`, k)
+	places("desk2", []string{"almaty"}, []int64{k})
+	places("workwear", []string{"pavlodar"}, []int64{p})
+
+	got, res := f.search(t, catalog.SearchQuery{Region: "almaty", Text: "парта"})
+	if slices.Sort(got); !slices.Equal(got, []string{"desk1", "desk2", "table"}) { // the table's description names the desk
+		t.Errorf("region almaty, парта: %v", got)
+	}
+	if len(res.Facets.Regions) != 1 || res.Facets.Regions[0] != (catalog.FacetCount{Key: "almaty", Count: 3}) {
+		t.Errorf("region facets %v", res.Facets.Regions)
+	}
+	if got, _ = f.search(t, catalog.SearchQuery{InstitutionID: p}); len(got) != 3 { // workwear, bedding, paving: the metal site moved away
+		t.Errorf("institution %d: %v", p, got)
 	}
 }
