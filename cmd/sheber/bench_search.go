@@ -40,7 +40,7 @@ const (
 	benchProbe = 5 * time.Second
 )
 
-const benchUsage = "usage: sheber bench search [--products N] [--concurrency C] [--duration D] [--cache=true|false] [--cpuprofile FILE]"
+const benchUsage = "usage: sheber bench search [--products N] [--concurrency C] [--duration D] [--cache=true|false] [--change-every D] [--cpuprofile FILE]"
 
 // benchQueries is the realistic mix of the search benchmark: what visitors type (single
 // words, two words, typos, Kazakh and Latin forms, prefixes) and how they narrow (category,
@@ -67,12 +67,16 @@ func benchSearch(ctx context.Context, args []string, stdout io.Writer) error {
 	concurrency := fs.Int("concurrency", benchConcurrency, "concurrent clients")
 	duration := fs.Duration("duration", benchDuration, "time of each measured phase")
 	useCache := fs.Bool("cache", true, "serve search through the Redis result cache")
+	changeEvery := fs.Duration("change-every", 0, "during the measured phase, drop every cached answer this often, as a catalog change does (0: never)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measured search phase (server and load generator) to this file")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return errors.New(benchUsage)
 	}
 	if *concurrency < 1 || *concurrency > 1024 || *duration < time.Second || *duration > 10*time.Minute {
 		return errors.New("--concurrency 1-1024 and --duration 1s-10m; " + benchUsage)
+	}
+	if *changeEvery != 0 && (*changeEvery < 100*time.Millisecond || !*useCache) {
+		return errors.New("--change-every is at least 100ms, with the cache; " + benchUsage)
 	}
 	cfg, err := loadConfig(environ, "DATABASE_URL", "REDIS_URL")
 	if err != nil {
@@ -177,7 +181,12 @@ func benchSearch(ctx context.Context, args []string, stdout io.Writer) error {
 			}
 		}
 		searches := engine.searches.Load()
+		stopChanges := func() {}
+		if name == "search" {
+			stopChanges = changeCatalog(ctx, rdb, *changeEvery)
+		}
 		r := loadgen.Run(ctx, urls, *concurrency, *duration)
+		stopChanges()
 		if profile != "" {
 			pprof.StopCPUProfile()
 		}
@@ -189,8 +198,12 @@ func benchSearch(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "bench search: %-8s %s; peak RSS %d MiB; %d searches reached PostgreSQL\n", name, r, rss>>20, searches)
 		return r, rss, nil
 	}
-	fmt.Fprintf(stdout, "bench search: %d clients, %s per phase, %d queries in the mix, result cache %v\n",
-		*concurrency, *duration, len(benchQueries), *useCache)
+	changes := "never"
+	if *changeEvery > 0 {
+		changes = "every " + changeEvery.String()
+	}
+	fmt.Fprintf(stdout, "bench search: %d clients, %s per phase, %d queries in the mix, result cache %v, dropped %s\n",
+		*concurrency, *duration, len(benchQueries), *useCache, changes)
 	base, _, err := phase("trivial", trivialBase, "")
 	if err != nil {
 		return err
@@ -215,6 +228,31 @@ func listenLoopback(app *fiber.App) (string, func(), error) {
 	}
 	go func() { _ = app.Listener(ln) }()
 	return "http://" + ln.Addr().String(), func() { _ = app.ShutdownWithTimeout(api.ShutdownTimeout) }, nil
+}
+
+// changeCatalog bumps the catalog's generation every period until the returned function
+// is called, so that every cached answer is dropped as by a catalog change; period 0
+// changes nothing.
+func changeCatalog(ctx context.Context, rdb *redis.Client, period time.Duration) (stop func()) {
+	if period <= 0 {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(period)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				_ = rdb.BumpCatalogGeneration(ctx) // a failed bump only leaves the answers cached
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
 }
 
 // countedSearcher counts the searches that reach the engine (the cache's misses).

@@ -183,8 +183,12 @@ func (s *CatalogStore) Search(ctx context.Context, q catalog.SearchQuery) (catal
 // At the default price it read every published listing through a sequential scan (2.6 s
 // for a common word on 50,000 listings) or the status index (3,000 listings in
 // TestSearchPlanUsesTheIndexes) instead of the two text indexes (0.2 s).
+//
+// Parallel workers are off: a search is one of many at once (32 in make bench-search), and
+// on 2 cores the workers it would start only compete with the other searches.
 const searchSettings = `SELECT set_config('pg_trgm.word_similarity_threshold', '` + wordSimilarity + `', true),
 	set_config('jit', 'off', true),
+	set_config('max_parallel_workers_per_gather', '0', true),
 	set_config('cpu_operator_cost', CASE WHEN $1::boolean THEN '0.25' ELSE current_setting('cpu_operator_cost') END, true)`
 
 // searchStatement is Search's statement and its arguments.
