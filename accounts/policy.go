@@ -97,6 +97,18 @@ const (
 	// and archived ones, and the right to change any of them. Published listings are
 	// public and need no grant to be read.
 	ResourceListings ResourceKind = "listings"
+	// ResourceOrders are a buyer organization's carts and orders (Region: the buyer's);
+	// managing them is building, submitting, cancelling, recording deliveries and
+	// acceptance.
+	ResourceOrders ResourceKind = "orders"
+	// ResourceOrderApproval is the right to approve or return a buyer organization's
+	// orders that need approval, and to set whether they do.
+	ResourceOrderApproval ResourceKind = "order_approval"
+	// ResourceBudget are a buyer organization's budget lines.
+	ResourceBudget ResourceKind = "budget"
+	// ResourceFulfillments are a producer enterprise's fulfillment orders: its queue
+	// (Region: the region of the institution that hosts the site).
+	ResourceFulfillments ResourceKind = "fulfillments"
 )
 
 // Resource identifies what is acted on: its kind, the organization that owns it and that
@@ -145,6 +157,25 @@ var policy = map[ResourceKind]map[Action]grant{
 	ResourceListings: {
 		ActionView:   {anyMember: true, platformAdmin: true, platformAudit: true, oversight: true, system: true},
 		ActionManage: {roles: []Role{RoleProducerManager, RoleAdmin}, system: true},
+	},
+	// Orders are seen by their own organizations, by oversight of the region and by the
+	// portal's auditors, not by its administrators. A buyer's machine client (its
+	// accounting system) may place orders; approving them is a person's decision.
+	ResourceOrders: {
+		ActionView:   {anyMember: true, platformAudit: true, oversight: true},
+		ActionManage: {roles: []Role{RoleRequester, RoleApprover, RoleAdmin}},
+	},
+	ResourceOrderApproval: {
+		ActionView:   {anyMember: true, platformAudit: true, oversight: true},
+		ActionManage: {roles: []Role{RoleApprover, RoleAdmin}, usersOnly: true},
+	},
+	ResourceBudget: {
+		ActionView:   {anyMember: true, platformAudit: true, oversight: true},
+		ActionManage: {roles: []Role{RoleAccountant, RoleAdmin}},
+	},
+	ResourceFulfillments: {
+		ActionView:   {anyMember: true, platformAudit: true, oversight: true},
+		ActionManage: {roles: []Role{RoleProducerManager, RoleWorkshopMaster, RoleAdmin}},
 	},
 }
 

@@ -1,0 +1,199 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/sheber-kz/sheber/accounts"
+	"github.com/sheber-kz/sheber/orders"
+)
+
+type eventRow struct {
+	OrderID       int64         `db:"order_id"`
+	Seq           int           `db:"seq"`
+	FulfillmentID sql.NullInt64 `db:"fulfillment_id"`
+	At            time.Time     `db:"at"`
+	ActorUserID   sql.NullInt64 `db:"actor_user_id"`
+	ActorTokenID  sql.NullInt64 `db:"actor_token_id"`
+	ActorOrgID    sql.NullInt64 `db:"actor_org_id"`
+	Action        string        `db:"action"`
+	From          string        `db:"from_state"`
+	To            string        `db:"to_state"`
+	Reason        string        `db:"reason"`
+	Data          string        `db:"data"`
+	PrevHash      []byte        `db:"prev_hash"`
+	Hash          []byte        `db:"hash"`
+}
+
+func (r eventRow) event() orders.Event {
+	return orders.Event{OrderID: r.OrderID, Seq: r.Seq, FulfillmentID: r.FulfillmentID.Int64, At: r.At.UTC(),
+		ActorUserID: r.ActorUserID.Int64, ActorTokenID: r.ActorTokenID.Int64, ActorOrgID: r.ActorOrgID.Int64,
+		Action: orders.Action(r.Action), From: r.From, To: r.To, Reason: r.Reason, Data: r.Data, PrevHash: r.PrevHash, Hash: r.Hash}
+}
+
+const eventColumns = `order_id, seq, fulfillment_id, at, actor_user_id, actor_token_id, actor_org_id, action, from_state,
+	to_state, reason, data, prev_hash, hash`
+
+// LastEvent implements orders.Store.
+func (s *OrdersStore) LastEvent(ctx context.Context, orderID int64) (*orders.Event, error) {
+	var r eventRow
+	err := s.q.GetContext(ctx, &r, `SELECT `+eventColumns+` FROM order_events WHERE order_id = $1 ORDER BY seq DESC LIMIT 1`, orderID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, translate(err)
+	}
+	e := r.event()
+	return &e, nil
+}
+
+// AppendEvent implements orders.Store.
+func (s *OrdersStore) AppendEvent(ctx context.Context, e orders.Event) error {
+	const q = `INSERT INTO order_events (` + eventColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`
+	_, err := s.q.ExecContext(ctx, q, e.OrderID, e.Seq, nullID(e.FulfillmentID), e.At, nullID(e.ActorUserID), nullID(e.ActorTokenID),
+		nullID(e.ActorOrgID), string(e.Action), e.From, e.To, e.Reason, e.Data, e.PrevHash, e.Hash)
+	return translate(err)
+}
+
+// Events implements orders.Store.
+func (s *OrdersStore) Events(ctx context.Context, orderID int64) ([]orders.Event, error) {
+	var rows []eventRow
+	if err := s.q.SelectContext(ctx, &rows, `SELECT `+eventColumns+` FROM order_events WHERE order_id = $1 ORDER BY seq`, orderID); err != nil {
+		return nil, translate(err)
+	}
+	out := make([]orders.Event, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.event())
+	}
+	return out, nil
+}
+
+// chainBatch is how many orders' events EachChain reads at a time.
+const chainBatch = 500
+
+// EachChain implements orders.Store, reading orders in id order, chainBatch at a time.
+func (s *OrdersStore) EachChain(ctx context.Context, fn func(orderID int64, events []orders.Event) error) error {
+	var after int64
+	for {
+		var ids []int64
+		if err := s.q.SelectContext(ctx, &ids, `SELECT id FROM orders WHERE id > $1 ORDER BY id LIMIT $2`, after, chainBatch); err != nil {
+			return translate(err)
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		var rows []eventRow
+		if err := s.q.SelectContext(ctx, &rows, `SELECT `+eventColumns+` FROM order_events WHERE order_id = ANY($1) ORDER BY order_id, seq`,
+			pq.Array(ids)); err != nil {
+			return translate(err)
+		}
+		byOrder := make(map[int64][]orders.Event, len(ids))
+		for _, r := range rows {
+			byOrder[r.OrderID] = append(byOrder[r.OrderID], r.event())
+		}
+		for _, id := range ids {
+			if err := fn(id, byOrder[id]); err != nil {
+				return err
+			}
+		}
+		after = ids[len(ids)-1]
+	}
+}
+
+// --- idempotency ---
+
+// ClaimIdempotency implements orders.Store. INSERT ... ON CONFLICT DO NOTHING waits for a
+// concurrent transaction holding the same key to finish; if it committed, the key is read.
+func (s *OrdersStore) ClaimIdempotency(ctx context.Context, k orders.IdempotencyKey) (*orders.IdempotentResult, error) {
+	res, err := s.q.ExecContext(ctx, `INSERT INTO idempotency_keys (scope, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+		k.Scope, k.Key, k.RequestHash)
+	if err != nil {
+		return nil, translate(err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return nil, translate(err)
+	} else if n == 1 {
+		return nil, nil
+	}
+	var r struct {
+		RequestHash  []byte        `db:"request_hash"`
+		ResourceKind string        `db:"resource_kind"`
+		ResourceID   int64         `db:"resource_id"`
+		Status       sql.NullInt64 `db:"response_status"`
+		Body         []byte        `db:"response_body"`
+		CreatedAt    time.Time     `db:"created_at"`
+	}
+	const q = `SELECT request_hash, resource_kind, resource_id, response_status, response_body, created_at
+		FROM idempotency_keys WHERE scope = $1 AND key = $2`
+	if err := s.q.GetContext(ctx, &r, q, k.Scope, k.Key); err != nil {
+		return nil, translate(err)
+	}
+	return &orders.IdempotentResult{RequestHash: r.RequestHash, ResourceKind: r.ResourceKind, ResourceID: r.ResourceID,
+		Status: int(r.Status.Int64), Body: r.Body, CreatedAt: r.CreatedAt}, nil
+}
+
+// SetIdempotentResource implements orders.Store.
+func (s *OrdersStore) SetIdempotentResource(ctx context.Context, k orders.IdempotencyKey, kind string, id int64) error {
+	res, err := s.q.ExecContext(ctx, `UPDATE idempotency_keys SET resource_kind = $3, resource_id = $4 WHERE scope = $1 AND key = $2`,
+		k.Scope, k.Key, kind, id)
+	return affected(res, err, "no such idempotency key")
+}
+
+// SaveIdempotentResponse implements orders.Store.
+func (s *OrdersStore) SaveIdempotentResponse(ctx context.Context, k orders.IdempotencyKey, status int, body []byte) error {
+	_, err := s.q.ExecContext(ctx, `UPDATE idempotency_keys SET response_status = $3, response_body = $4 WHERE scope = $1 AND key = $2`,
+		k.Scope, k.Key, status, body)
+	return translate(err)
+}
+
+// PurgeIdempotency implements orders.Store.
+func (s *OrdersStore) PurgeIdempotency(ctx context.Context, before time.Time) (int64, error) {
+	res, err := s.q.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE created_at < $1`, before)
+	if err != nil {
+		return 0, translate(err)
+	}
+	n, err := res.RowsAffected()
+	return n, translate(err)
+}
+
+// --- notifications ---
+
+// Notify implements orders.Store: the notification and its e-mail in the same
+// transaction as the change (the e-mail outbox delivers it, once, with retries).
+func (s *OrdersStore) Notify(ctx context.Context, ns []orders.Notification) error {
+	const q = `INSERT INTO notifications (user_id, org_id, kind, order_id, order_number, fulfillment_id, note, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
+	const mail = `INSERT INTO email_outbox (recipient, subject, body) VALUES ($1, $2, $3)`
+	for _, n := range ns {
+		if _, err := s.q.ExecContext(ctx, q, n.UserID, n.OrgID, string(n.Kind), nullID(n.OrderID), n.OrderNumber, nullID(n.FulfillmentID),
+			n.Note, n.CreatedAt); err != nil {
+			return translate(err)
+		}
+		if n.Email != "" {
+			if _, err := s.q.ExecContext(ctx, mail, n.Email, n.Subject, n.Body); err != nil {
+				return translate(err)
+			}
+		}
+	}
+	return nil
+}
+
+// Members implements orders.Store.
+func (s *OrdersStore) Members(ctx context.Context, orgID int64, roles []accounts.Role) ([]orders.Recipient, error) {
+	rs := make([]string, 0, len(roles))
+	for _, r := range roles {
+		rs = append(rs, string(r))
+	}
+	const q = `SELECT u.id AS user_id, u.email, u.name FROM memberships m JOIN users u ON u.id = m.user_id
+		WHERE m.org_id = $1 AND m.role = ANY($2) ORDER BY u.id`
+	var out []orders.Recipient
+	if err := s.q.SelectContext(ctx, &out, q, orgID, pq.Array(rs)); err != nil {
+		return nil, translate(err)
+	}
+	return out, nil
+}
