@@ -191,9 +191,17 @@ func (s *OrdersStore) Members(ctx context.Context, orgID int64, roles []accounts
 	}
 	const q = `SELECT u.id AS user_id, u.email, u.name FROM memberships m JOIN users u ON u.id = m.user_id
 		WHERE m.org_id = $1 AND m.role = ANY($2) ORDER BY u.id`
-	var out []orders.Recipient
-	if err := s.q.SelectContext(ctx, &out, q, orgID, pq.Array(rs)); err != nil {
+	var rows []struct {
+		UserID int64  `db:"user_id"`
+		Email  string `db:"email"`
+		Name   string `db:"name"`
+	}
+	if err := s.q.SelectContext(ctx, &rows, q, orgID, pq.Array(rs)); err != nil {
 		return nil, translate(err)
+	}
+	out := make([]orders.Recipient, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, orders.Recipient{UserID: r.UserID, Email: r.Email, Name: r.Name})
 	}
 	return out, nil
 }
