@@ -466,3 +466,60 @@ func TestAuthorizeListingsMatrix(t *testing.T) {
 		}
 	}
 }
+
+// TestAuthorizeOrdersMatrix states, for the resources of orders, who may view and who may
+// manage those of organization A (a buyer for orders, approval and budget; a producer
+// enterprise for fulfillments), region karaganda. Written out by hand.
+func TestAuthorizeOrdersMatrix(t *testing.T) {
+	of := func(userID int64, org int64, role accounts.Role, kind accounts.Kind, region string) accounts.Actor {
+		return accounts.Actor{UserID: userID, Memberships: []accounts.Member{membership(userID, org, role, kind, region)}}
+	}
+	buyer := func(userID int64, role accounts.Role) accounts.Actor {
+		return of(userID, orgA, role, accounts.KindBuyer, "karaganda")
+	}
+	producer := func(userID int64, role accounts.Role) accounts.Actor {
+		return of(userID, orgA, role, accounts.KindProducerEnterprise, "karaganda")
+	}
+	token := func(role accounts.Role) accounts.Actor {
+		return accounts.Actor{TokenID: 99, Memberships: []accounts.Member{membership(0, orgA, role, accounts.KindBuyer, "karaganda")}}
+	}
+	// Columns: orders view, manage; order_approval view, manage; budget view, manage;
+	// fulfillments view, manage.
+	tests := []struct {
+		name  string
+		actor accounts.Actor
+		want  [8]accounts.Code
+	}{
+		{"anonymous", accounts.Actor{}, [8]accounts.Code{unauth, unauth, unauth, unauth, unauth, unauth, unauth, unauth}},
+		{"requester", buyer(1, accounts.RoleRequester), [8]accounts.Code{allow, allow, allow, denied, allow, denied, allow, denied}},
+		{"approver", buyer(2, accounts.RoleApprover), [8]accounts.Code{allow, allow, allow, allow, allow, denied, allow, denied}},
+		{"accountant", buyer(3, accounts.RoleAccountant), [8]accounts.Code{allow, denied, allow, denied, allow, allow, allow, denied}},
+		{"procurement officer", buyer(4, accounts.RoleProcurementOfficer), [8]accounts.Code{allow, denied, allow, denied, allow, denied, allow, denied}},
+		{"admin", buyer(5, accounts.RoleAdmin), [8]accounts.Code{allow, allow, allow, allow, allow, allow, allow, allow}},
+		{"producer manager", producer(6, accounts.RoleProducerManager), [8]accounts.Code{allow, denied, allow, denied, allow, denied, allow, allow}},
+		{"workshop master", producer(7, accounts.RoleWorkshopMaster), [8]accounts.Code{allow, denied, allow, denied, allow, denied, allow, allow}},
+		{"member of another organization", of(8, orgB, accounts.RoleAdmin, accounts.KindBuyer, "karaganda"), [8]accounts.Code{hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden}},
+		{"inspector of the region", of(9, orgKaraganda, accounts.RoleInspector, accounts.KindOversight, "karaganda"), [8]accounts.Code{allow, denied, allow, denied, allow, denied, allow, denied}},
+		{"inspector of another region", of(10, orgShymkent, accounts.RoleInspector, accounts.KindOversight, "shymkent"), [8]accounts.Code{hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden}},
+		{"national auditor", of(11, orgNational, accounts.RoleAuditor, accounts.KindOversight, ""), [8]accounts.Code{allow, denied, allow, denied, allow, denied, allow, denied}},
+		{"platform admin", of(12, orgPlatform, accounts.RoleAdmin, accounts.KindPlatform, ""), [8]accounts.Code{hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden}},
+		{"platform auditor", of(13, orgPlatform, accounts.RoleAuditor, accounts.KindPlatform, ""), [8]accounts.Code{allow, denied, allow, denied, allow, denied, allow, denied}},
+		// A buyer's accounting system may place orders, never approve them.
+		{"token as requester", token(accounts.RoleRequester), [8]accounts.Code{allow, allow, allow, denied, allow, denied, allow, denied}},
+		{"token as approver", token(accounts.RoleApprover), [8]accounts.Code{allow, allow, allow, denied, allow, denied, allow, denied}},
+	}
+	cols := []cell{
+		{accounts.ResourceOrders, accounts.ActionView}, {accounts.ResourceOrders, accounts.ActionManage},
+		{accounts.ResourceOrderApproval, accounts.ActionView}, {accounts.ResourceOrderApproval, accounts.ActionManage},
+		{accounts.ResourceBudget, accounts.ActionView}, {accounts.ResourceBudget, accounts.ActionManage},
+		{accounts.ResourceFulfillments, accounts.ActionView}, {accounts.ResourceFulfillments, accounts.ActionManage},
+	}
+	for _, tt := range tests {
+		for i, c := range cols {
+			res := accounts.Resource{Kind: c.resource, OrgID: orgA, Region: "karaganda"}
+			if got := accounts.ErrorCode(accounts.Authorize(tt.actor, c.action, res)); got != tt.want[i] {
+				t.Errorf("%s: %s %s = %q; want %q", tt.name, c.action, c.resource, got, tt.want[i])
+			}
+		}
+	}
+}

@@ -121,6 +121,9 @@ func (s *Service) fulfillmentTransition(ctx context.Context, a accounts.Actor, i
 			res = orderResource(accounts.ResourceOrders, o)
 		}
 		if err := accounts.Authorize(a, accounts.ActionManage, res); err != nil {
+			if accounts.ErrorCode(err) == accounts.CodeNotFound { // it may see it (above), not change it
+				return &accounts.Error{Code: accounts.CodeForbidden, Message: "your role does not allow this"}
+			}
 			return err
 		}
 		if err := checkFulfillment(action, f); err != nil {

@@ -240,10 +240,12 @@ func (s *OrdersStore) ClearCart(ctx context.Context, orgID, userID int64) error 
 }
 
 // ReserveStock implements orders.Store: the row's own arithmetic, so the stock never goes
-// negative whatever runs at the same time.
+// negative whatever runs at the same time. The row lock is FOR NO KEY UPDATE, as an UPDATE
+// takes: it does not wait for the key-share locks that order lines referring to the
+// listing hold, so orders of the same listing do not deadlock.
 func (s *OrdersStore) ReserveStock(ctx context.Context, listingID int64, want int) (int, error) {
 	const q = `UPDATE listings l SET ready_stock = l.ready_stock - least(l.ready_stock, $2)
-		FROM (SELECT id, ready_stock FROM listings WHERE id = $1 FOR UPDATE) old
+		FROM (SELECT id, ready_stock FROM listings WHERE id = $1 FOR NO KEY UPDATE) old
 		WHERE l.id = old.id AND old.ready_stock > 0
 		RETURNING least(old.ready_stock, $2)`
 	var took int

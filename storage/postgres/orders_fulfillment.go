@@ -275,12 +275,14 @@ func (s *OrdersStore) Site(ctx context.Context, id int64) (orders.Site, error) {
 	return r.site(), nil
 }
 
-// LockSites implements orders.Store.
+// LockSites implements orders.Store. FOR NO KEY UPDATE serializes routings of a site
+// without waiting for the key-share locks that bookings and fulfillments referring to it
+// hold.
 func (s *OrdersStore) LockSites(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	_, err := s.q.ExecContext(ctx, `SELECT id FROM production_sites WHERE id = ANY($1) ORDER BY id FOR UPDATE`, pq.Array(ids))
+	_, err := s.q.ExecContext(ctx, `SELECT id FROM production_sites WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE`, pq.Array(ids))
 	return translate(err)
 }
 

@@ -69,7 +69,10 @@ func (db *DB) migrator(logger *slog.Logger) (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := []goose.ProviderOption{goose.WithSessionLocker(locker)}
+	// Out of order: migrations are numbered when work starts and land when it is done, so
+	// a database may have applied a higher number before a lower one arrives; each
+	// migration stands on its own, so the lower one is applied then rather than refused.
+	opts := []goose.ProviderOption{goose.WithSessionLocker(locker), goose.WithAllowOutofOrder(true)}
 	if logger != nil {
 		opts = append(opts, goose.WithSlog(logger))
 	}
