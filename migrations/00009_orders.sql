@@ -49,6 +49,9 @@ CREATE TABLE orders (
     budget_line_id    BIGINT NOT NULL REFERENCES budget_lines (id),
     note              TEXT NOT NULL DEFAULT '',
     procurement_route TEXT NOT NULL DEFAULT '',
+    -- The route's late-delivery penalty, copied when the order is made.
+    penalty_bp_per_day INTEGER NOT NULL CHECK (penalty_bp_per_day BETWEEN 0 AND 10000),
+    penalty_cap_bp     INTEGER NOT NULL CHECK (penalty_cap_bp BETWEEN 0 AND 10000),
     total_tiyn        BIGINT NOT NULL CHECK (total_tiyn >= 0),
     committed_tiyn    BIGINT NOT NULL DEFAULT 0 CHECK (committed_tiyn >= 0),
     spent_tiyn        BIGINT NOT NULL DEFAULT 0 CHECK (spent_tiyn >= 0),

@@ -5,15 +5,6 @@ import (
 	"time"
 )
 
-// almaty is the portal's time zone: dates of request, promise and delivery are its
-// calendar days. cmd/sheber embeds the time zone database, so it always loads.
-var almaty = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Almaty")
-	if err != nil {
-		return time.FixedZone("Asia/Almaty", 5*60*60) // UTC+5 since 2024
-	}
-	return loc
-}()
 
 // Date is a calendar day in Asia/Almaty, held as midnight UTC of that day so that it
 // compares and stores without a zone. The zero Date means "not set".

@@ -52,7 +52,7 @@ func newWorld(t testing.TB) *world {
 	w := &world{t: t, db: postgrestest.New(t), now: time.Date(2026, 9, 1, 6, 0, 0, 0, time.UTC)}
 	w.accts = postgres.NewAccountsStore(w.db)
 	w.store = postgres.NewOrdersStore(w.db)
-	w.svc = &orders.Service{Store: w.store, Directory: w.accts, PublicURL: "http://portal.test", Now: func() time.Time { return w.now }}
+	w.svc = &orders.Service{Store: w.store, Directory: w.accts, Procurement: postgres.NewProcurementStore(w.db), PublicURL: "http://portal.test", Now: func() time.Time { return w.now }}
 	w.cat = &catalog.Service{Store: postgres.NewCatalogStore(w.db), Directory: w.accts, Now: func() time.Time { return w.now }}
 	n := 0
 	org := func(kind accounts.Kind, sub accounts.Subtype, name, region string, inst int) accounts.Organization {

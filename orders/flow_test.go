@@ -37,6 +37,9 @@ func TestOrderFromCartToClose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if o.ProcurementRoute != orders.RouteDirectPenalEnterprise || o.Penalty != orders.DefaultPenaltyRule {
+		t.Fatalf("route %q, penalty %+v", o.ProcurementRoute, o.Penalty)
+	}
 	if o.Status != orders.StatusDraft || o.TotalTiyn != 20*2_500_000+3*9_000_000 || len(o.Lines) != 2 || o.Lines[0].Title.RU != "Парта ученическая" {
 		t.Fatalf("order %+v", o)
 	}
@@ -164,7 +167,8 @@ func TestOrderFromCartToClose(t *testing.T) {
 		t.Fatal(err)
 	}
 	f, _, err = s.Accept(ctx, w.requester, f.ID, orders.AcceptanceInput{Lines: []orders.AcceptanceLine{{OrderLineID: desk, Accepted: 1}}}, nil)
-	if err != nil || f.Status != orders.FulfillmentClosed || f.CommittedTiyn != 0 || f.DaysOverdue != 2 {
+	// 2 days late on 20 desks and 3 benches (77,000,000 tiyn) at 0.1 % a day: 154,000 tiyn.
+	if err != nil || f.Status != orders.FulfillmentClosed || f.CommittedTiyn != 0 || f.DaysOverdue != 2 || f.PenaltyTiyn != 154_000 {
 		t.Fatalf("closed: %v %+v", err, f)
 	}
 	o, err = s.Order(ctx, w.requester, o.ID)

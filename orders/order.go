@@ -245,7 +245,54 @@ func (s *Service) newOrder(ctx context.Context, tx Store, a accounts.Actor, org 
 	if err := v.Err(); err != nil {
 		return Order{}, err
 	}
+	route, _, err := s.procurementRoute(ctx, o, "ru")
+	if err != nil {
+		return Order{}, err
+	}
+	o.ProcurementRoute, o.Penalty = route.Code, route.Penalty
 	return o, nil
+}
+
+// procurementRoute chooses the procurement route of order o and says why, in lang. Without a
+// procurement store (a portal set up without routes) no route applies and orders carry
+// the default penalty rule.
+func (s *Service) procurementRoute(ctx context.Context, o Order, lang string) (ProcurementRoute, []string, error) {
+	if s.Procurement == nil {
+		return ProcurementRoute{Penalty: DefaultPenaltyRule}, nil, nil
+	}
+	routes, err := s.Procurement.ProcurementRoutes(ctx)
+	if err != nil {
+		return ProcurementRoute{}, nil, err
+	}
+	list, err := s.Procurement.GoodsList(ctx)
+	if err != nil {
+		return ProcurementRoute{}, nil, err
+	}
+	f := RouteFacts{OnGoodsList: func(c string) bool { return list[c] }, AmountTiyn: o.TotalTiyn, Lang: lang}
+	seen := map[int64]bool{}
+	for _, l := range o.Lines {
+		f.CategoryCodes = append(f.CategoryCodes, l.CategoryCode)
+		if seen[l.EnterpriseID] {
+			continue
+		}
+		seen[l.EnterpriseID] = true
+		ent, err := s.Directory.Organization(ctx, l.EnterpriseID)
+		if err != nil {
+			return ProcurementRoute{}, nil, err
+		}
+		f.EnterpriseSubtypes = append(f.EnterpriseSubtypes, ent.Subtype)
+	}
+	return ChooseRoute(routes, f)
+}
+
+// RouteOf returns the procurement route that applies to an order now, with the reasons in
+// lang, for the order form; the order itself records the route chosen when it was made.
+func (s *Service) RouteOf(ctx context.Context, a accounts.Actor, orderID int64, lang string) (ProcurementRoute, []string, error) {
+	o, err := s.Order(ctx, a, orderID)
+	if err != nil {
+		return ProcurementRoute{}, nil, err
+	}
+	return s.procurementRoute(ctx, o, lang)
 }
 
 // Order returns an order with its lines and fulfillments, to those who may see it: the

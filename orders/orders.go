@@ -54,7 +54,10 @@ type Order struct {
 	Note            string
 	// ProcurementRoute is the code of the procurement route that applies.
 	ProcurementRoute string
-	TotalTiyn        int64
+	// Penalty is the late-delivery rule of the route, copied when the order was made so
+	// that a later change of the routes does not change it.
+	Penalty   PenaltyRule
+	TotalTiyn int64
 	// CommittedTiyn is what the order holds against its budget line now: its total from
 	// submission, less what was cancelled and what acceptance turned into spending.
 	CommittedTiyn int64

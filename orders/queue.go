@@ -534,7 +534,7 @@ func (s *Service) Accept(ctx context.Context, a accounts.Actor, id int64, in Acc
 			if f.DeliveredOn.IsZero() {
 				f.DeliveredOn = Today(s.now())
 			}
-			f.DaysOverdue = max(0, f.PromisedDate.DaysUntil(f.DeliveredOn))
+			f.DaysOverdue, f.PenaltyTiyn = LatePenalty(f.AmountTiyn, f.PromisedDate.Time(), f.DeliveredOn.Time(), o.Penalty)
 			if f.CommittedTiyn > 0 { // nothing is left to accept: nothing stays committed
 				if err := tx.ReleaseBudget(ctx, o.BudgetLineID, f.CommittedTiyn); err != nil {
 					return err

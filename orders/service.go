@@ -18,6 +18,8 @@ type Directory interface {
 type Service struct {
 	Store     Store
 	Directory Directory
+	// Procurement holds the procurement routes; nil: none is configured.
+	Procurement ProcurementStore
 	// PublicURL is the portal's address, for links in e-mails.
 	PublicURL string
 	// Now is the clock; nil means time.Now.

@@ -277,6 +277,8 @@ type orderRow struct {
 	BudgetLineID     int64          `db:"budget_line_id"`
 	Note             string         `db:"note"`
 	ProcurementRoute string         `db:"procurement_route"`
+	PenaltyPerDay    int            `db:"penalty_bp_per_day"`
+	PenaltyCap       int            `db:"penalty_cap_bp"`
 	TotalTiyn        int64          `db:"total_tiyn"`
 	CommittedTiyn    int64          `db:"committed_tiyn"`
 	SpentTiyn        int64          `db:"spent_tiyn"`
@@ -290,27 +292,27 @@ func (r orderRow) order() orders.Order {
 	return orders.Order{ID: r.ID, Number: r.Number, BuyerOrgID: r.BuyerOrgID, BuyerRegion: r.BuyerRegion.String,
 		CreatedBy: r.CreatedBy.Int64, Status: orders.Status(r.Status), DeliveryAddress: r.DeliveryAddress,
 		DeliveryRegion: r.DeliveryRegion, RequestedDate: dateOf(r.RequestedDate), BudgetLineID: r.BudgetLineID, Note: r.Note,
-		ProcurementRoute: r.ProcurementRoute, TotalTiyn: r.TotalTiyn, CommittedTiyn: r.CommittedTiyn, SpentTiyn: r.SpentTiyn,
+		ProcurementRoute: r.ProcurementRoute, Penalty: orders.PenaltyRule{BasisPointsPerDay: r.PenaltyPerDay, CapBasisPoints: r.PenaltyCap}, TotalTiyn: r.TotalTiyn, CommittedTiyn: r.CommittedTiyn, SpentTiyn: r.SpentTiyn,
 		Version: r.Version, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SubmittedAt: r.SubmittedAt.Time}
 }
 
 const orderColumns = `o.id, o.number, o.buyer_org_id, b.region AS buyer_region, o.created_by, o.status, o.delivery_address,
-	o.delivery_region, o.requested_date, o.budget_line_id, o.note, o.procurement_route, o.total_tiyn, o.committed_tiyn,
+	o.delivery_region, o.requested_date, o.budget_line_id, o.note, o.procurement_route, o.penalty_bp_per_day, o.penalty_cap_bp, o.total_tiyn, o.committed_tiyn,
 	o.spent_tiyn, o.version, o.created_at, o.updated_at, o.submitted_at`
 
 // CreateOrder implements orders.Store. The number is "SH-<year>-<sequence>".
 func (s *OrdersStore) CreateOrder(ctx context.Context, o *orders.Order) error {
 	const q = `INSERT INTO orders (number, buyer_org_id, created_by, status, delivery_address, delivery_region, requested_date,
-			budget_line_id, note, procurement_route, total_tiyn)
+			budget_line_id, note, procurement_route, penalty_bp_per_day, penalty_cap_bp, total_tiyn)
 		VALUES ('SH-' || to_char(now() AT TIME ZONE 'Asia/Almaty', 'YYYY') || '-' || lpad(nextval('order_number_seq')::text, 6, '0'),
-			$1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+			$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 		RETURNING id, number, version, created_at, updated_at`
 	var createdBy any
 	if o.CreatedBy != 0 {
 		createdBy = o.CreatedBy
 	}
 	err := s.q.QueryRowxContext(ctx, q, o.BuyerOrgID, createdBy, o.Status, o.DeliveryAddress, o.DeliveryRegion,
-		dateArg(o.RequestedDate), o.BudgetLineID, o.Note, o.ProcurementRoute, o.TotalTiyn).
+		dateArg(o.RequestedDate), o.BudgetLineID, o.Note, o.ProcurementRoute, o.Penalty.BasisPointsPerDay, o.Penalty.CapBasisPoints, o.TotalTiyn).
 		Scan(&o.ID, &o.Number, &o.Version, &o.CreatedAt, &o.UpdatedAt)
 	if err != nil {
 		return translate(err)
