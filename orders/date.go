@@ -5,7 +5,6 @@ import (
 	"time"
 )
 
-
 // Date is a calendar day in Asia/Almaty, held as midnight UTC of that day so that it
 // compares and stores without a zone. The zero Date means "not set".
 type Date struct{ t time.Time }

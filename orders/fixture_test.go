@@ -42,8 +42,8 @@ type world struct {
 	siteFar  accounts.ProductionSite // Pavlodar, 400 h a week
 	// People.
 	requester, approver, manager, master, outsider, inspector, otherInspector accounts.Actor
-	budget                                                                     orders.BudgetLine
-	desk, chair, bench                                                         catalog.Listing
+	budget                                                                    orders.BudgetLine
+	desk, chair, bench                                                        catalog.Listing
 }
 
 func newWorld(t testing.TB) *world {

@@ -37,9 +37,6 @@ func (s FulfillmentStatus) Terminal() bool {
 	return s == FulfillmentClosed || s == FulfillmentCancelled
 }
 
-// open reports whether a fulfillment in state s still holds capacity and budget.
-func (s FulfillmentStatus) open() bool { return !s.Terminal() && s != FulfillmentReturned }
-
 // Side names a party of a fulfillment.
 type Side string
 

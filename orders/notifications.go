@@ -114,3 +114,68 @@ func emailBody(n Notification, link string) string {
 	b.WriteString("\n")
 	return b.String()
 }
+
+// Limits of notifications.
+const (
+	// MaxNotificationsPage is the most notifications one page lists.
+	MaxNotificationsPage = 100
+	// DelayBatch is how many overdue fulfillment orders one round of NotifyDelays takes.
+	DelayBatch = 100
+)
+
+// Notifications returns the actor's notifications, newest first.
+func (s *Service) Notifications(ctx context.Context, a accounts.Actor, before int64, limit int) ([]Notification, error) {
+	if a.UserID == 0 {
+		return nil, &accounts.Error{Code: accounts.CodeUnauthenticated, Message: "sign in first"}
+	}
+	if limit <= 0 || limit > MaxNotificationsPage {
+		limit = MaxNotificationsPage
+	}
+	return s.Store.Notifications(ctx, a.UserID, before, limit)
+}
+
+// UnreadCount counts the actor's unread notifications.
+func (s *Service) UnreadCount(ctx context.Context, a accounts.Actor) (int, error) {
+	if a.UserID == 0 {
+		return 0, &accounts.Error{Code: accounts.CodeUnauthenticated, Message: "sign in first"}
+	}
+	return s.Store.UnreadCount(ctx, a.UserID)
+}
+
+// MarkRead marks the actor's notifications ids read (nil: all of them).
+func (s *Service) MarkRead(ctx context.Context, a accounts.Actor, ids []int64) (int64, error) {
+	if a.UserID == 0 {
+		return 0, &accounts.Error{Code: accounts.CodeUnauthenticated, Message: "sign in first"}
+	}
+	if len(ids) > MaxNotificationsPage {
+		return 0, &accounts.Error{Code: accounts.CodeInvalid, Message: "validation failed",
+			Fields: map[string]string{"ids": fmt.Sprintf("at most %d at once", MaxNotificationsPage)}}
+	}
+	return s.Store.MarkRead(ctx, a.UserID, ids, s.now())
+}
+
+// NotifyDelays tells buyers, once per fulfillment order, that its promised date passed
+// without every unit shipped; `sheber worker` runs it. It returns how many it notified.
+func (s *Service) NotifyDelays(ctx context.Context) (int, error) {
+	n := 0
+	err := s.Store.InTx(ctx, func(tx Store) error {
+		today := Today(s.now())
+		fs, err := tx.Overdue(ctx, today, DelayBatch)
+		if err != nil {
+			return err
+		}
+		for i := range fs {
+			f := &fs[i]
+			o := &Order{ID: f.OrderID, Number: f.OrderNumber}
+			if err := s.notifyOrg(ctx, tx, f.BuyerOrgID, buyerRoles, NotifyDelayed, o, f, f.PromisedDate.String()); err != nil {
+				return err
+			}
+			if err := tx.SetDelayNotified(ctx, f.ID, today); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}

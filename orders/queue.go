@@ -132,6 +132,11 @@ func (s *Service) fulfillmentTransition(ctx context.Context, a accounts.Actor, i
 		if err := change(tx, &o, &f); err != nil {
 			return err
 		}
+		for _, l := range f.Lines {
+			if !l.valid() { // a bug, not the caller's mistake: nothing is stored
+				return accounts.Internal(fmt.Errorf("orders: fulfillment %d line %d counters broken: %+v", f.ID, l.OrderLineID, l))
+			}
+		}
 		if err := tx.UpdateFulfillment(ctx, &f); err != nil {
 			return err
 		}

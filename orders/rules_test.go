@@ -350,3 +350,50 @@ func TestEventChainTamper(t *testing.T) {
 	tamper(b.ID, `DELETE FROM order_events WHERE order_id = $1 AND seq = 2`, 3)
 	tamper(a.ID, `UPDATE order_events SET at = at + interval '1 second' WHERE order_id = $1 AND seq = 1`, 1)
 }
+
+// Notifications: the producer hears of a new order, the buyer of the promise and, once,
+// of a delay; unread counts fall as they are read; nobody reads another's.
+func TestNotificationsAndDelays(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	o := w.order(orders.LineInput{ListingID: w.desk.ID, Quantity: 2})
+	if n, err := w.svc.UnreadCount(ctx, w.manager); err != nil || n != 1 {
+		t.Fatalf("producer manager unread %d: %v", n, err)
+	}
+	if _, err := w.svc.Confirm(ctx, w.manager, o.Fulfillments[0].ID, orders.Date{}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := w.svc.NotifyDelays(ctx); n != 0 {
+		t.Fatalf("%d delays before the promised date", n)
+	}
+	w.now = w.now.AddDate(0, 0, 30)
+	if n, err := w.svc.NotifyDelays(ctx); err != nil || n != 1 {
+		t.Fatalf("delays %d: %v", n, err)
+	}
+	if n, _ := w.svc.NotifyDelays(ctx); n != 0 {
+		t.Fatalf("the delay was notified again (%d)", n)
+	}
+	ns, err := w.svc.Notifications(ctx, w.requester, 0, 0)
+	if err != nil || len(ns) != 2 || ns[0].Kind != orders.NotifyDelayed || ns[1].Kind != orders.NotifyConfirmed || ns[0].OrderNumber != o.Number {
+		t.Fatalf("requester's notifications %+v %v", ns, err)
+	}
+	if ns[0].Text("kk") == "" || ns[0].Text("en") == ns[0].Text("ru") {
+		t.Fatalf("texts %q %q", ns[0].Text("kk"), ns[0].Text("en"))
+	}
+	if n, _ := w.svc.MarkRead(ctx, w.outsider, []int64{ns[0].ID}); n != 0 {
+		t.Fatal("another user marked the requester's notification read")
+	}
+	if n, _ := w.svc.MarkRead(ctx, w.requester, []int64{ns[0].ID}); n != 1 {
+		t.Fatalf("marked %d", n)
+	}
+	if n, _ := w.svc.UnreadCount(ctx, w.requester); n != 1 {
+		t.Fatalf("unread %d after reading one", n)
+	}
+	if n, _ := w.svc.MarkRead(ctx, w.requester, nil); n != 1 {
+		t.Fatalf("marked all: %d", n)
+	}
+	var mails int
+	if err := w.db.GetContext(ctx, &mails, `SELECT count(*) FROM email_outbox WHERE recipient = 'requester@school1.test'`); err != nil || mails != 2 {
+		t.Fatalf("%d e-mails to the requester: %v", mails, err)
+	}
+}

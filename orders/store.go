@@ -119,6 +119,19 @@ type Store interface {
 
 	// Notify queues in-app notifications (and their e-mails) in the transaction.
 	Notify(ctx context.Context, ns []Notification) error
+	// Notifications returns a user's notifications, newest first, with ids below before
+	// (0: from the newest), at most limit.
+	Notifications(ctx context.Context, userID int64, before int64, limit int) ([]Notification, error)
+	// UnreadCount counts a user's unread notifications.
+	UnreadCount(ctx context.Context, userID int64) (int, error)
+	// MarkRead marks a user's notifications with ids (nil: all) read at `at` and returns
+	// how many were unread.
+	MarkRead(ctx context.Context, userID int64, ids []int64, at time.Time) (int64, error)
+	// Overdue returns confirmed, unshipped-in-full fulfillment orders whose promised date
+	// is before today and whose delay was not notified yet, locked, at most limit.
+	Overdue(ctx context.Context, today Date, limit int) ([]Fulfillment, error)
+	// SetDelayNotified records that a fulfillment's delay was notified on day.
+	SetDelayNotified(ctx context.Context, fulfillmentID int64, day Date) error
 	// Members returns the users of an organization holding one of roles.
 	Members(ctx context.Context, orgID int64, roles []accounts.Role) ([]Recipient, error)
 }

@@ -93,7 +93,8 @@ func TestRegionsTableMatchesDomain(t *testing.T) {
 	}
 	for i, r := range rows {
 		want := accounts.Regions[i]
-		got := accounts.Region{Code: r.Code, ISO: r.ISO, City: r.City, Name: accounts.Text{RU: r.NameRU, KK: r.NameKK, EN: r.NameEN}}
+		// The coordinates of the centres are the domain's own (routing): not in the table.
+		got := accounts.Region{Code: r.Code, ISO: r.ISO, City: r.City, Name: accounts.Text{RU: r.NameRU, KK: r.NameKK, EN: r.NameEN}, Lat: want.Lat, Lon: want.Lon}
 		if got != want {
 			t.Errorf("region %d: table %+v; domain %+v", i, got, want)
 		}

@@ -205,3 +205,66 @@ func (s *OrdersStore) Members(ctx context.Context, orgID int64, roles []accounts
 	}
 	return out, nil
 }
+
+// Notifications implements orders.Store.
+func (s *OrdersStore) Notifications(ctx context.Context, userID int64, before int64, limit int) ([]orders.Notification, error) {
+	const q = `SELECT id, user_id, org_id, kind, COALESCE(order_id, 0) AS order_id, order_number, COALESCE(fulfillment_id, 0) AS fulfillment_id,
+			note, created_at, read_at
+		FROM notifications WHERE user_id = $1 AND ($2 = 0 OR id < $2) ORDER BY id DESC LIMIT $3`
+	var rows []struct {
+		ID            int64        `db:"id"`
+		UserID        int64        `db:"user_id"`
+		OrgID         int64        `db:"org_id"`
+		Kind          string       `db:"kind"`
+		OrderID       int64        `db:"order_id"`
+		OrderNumber   string       `db:"order_number"`
+		FulfillmentID int64        `db:"fulfillment_id"`
+		Note          string       `db:"note"`
+		CreatedAt     time.Time    `db:"created_at"`
+		ReadAt        sql.NullTime `db:"read_at"`
+	}
+	if err := s.q.SelectContext(ctx, &rows, q, userID, before, limit); err != nil {
+		return nil, translate(err)
+	}
+	out := make([]orders.Notification, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, orders.Notification{ID: r.ID, UserID: r.UserID, OrgID: r.OrgID, Kind: orders.NotificationKind(r.Kind), OrderID: r.OrderID,
+			OrderNumber: r.OrderNumber, FulfillmentID: r.FulfillmentID, Note: r.Note, CreatedAt: r.CreatedAt, ReadAt: r.ReadAt.Time})
+	}
+	return out, nil
+}
+
+// UnreadCount implements orders.Store.
+func (s *OrdersStore) UnreadCount(ctx context.Context, userID int64) (int, error) {
+	var n int
+	err := s.q.GetContext(ctx, &n, `SELECT count(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL`, userID)
+	return n, translate(err)
+}
+
+// MarkRead implements orders.Store.
+func (s *OrdersStore) MarkRead(ctx context.Context, userID int64, ids []int64, at time.Time) (int64, error) {
+	q := `UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL`
+	args := []any{userID, at}
+	if ids != nil {
+		q += ` AND id = ANY($3)`
+		args = append(args, pq.Array(ids))
+	}
+	res, err := s.q.ExecContext(ctx, q, args...)
+	if err != nil {
+		return 0, translate(err)
+	}
+	n, err := res.RowsAffected()
+	return n, translate(err)
+}
+
+// Overdue implements orders.Store.
+func (s *OrdersStore) Overdue(ctx context.Context, today orders.Date, limit int) ([]orders.Fulfillment, error) {
+	return s.fulfillments(ctx, `f.status IN ('confirmed', 'in_production', 'rework', 'ready') AND f.promised_date < $1
+		AND f.delay_notified_on IS NULL ORDER BY f.promised_date, f.id LIMIT $2 FOR UPDATE OF f SKIP LOCKED`, today.String(), limit)
+}
+
+// SetDelayNotified implements orders.Store.
+func (s *OrdersStore) SetDelayNotified(ctx context.Context, fulfillmentID int64, day orders.Date) error {
+	_, err := s.q.ExecContext(ctx, `UPDATE fulfillments SET delay_notified_on = $2 WHERE id = $1`, fulfillmentID, day.String())
+	return translate(err)
+}
