@@ -67,6 +67,8 @@ type Server struct {
 	Catalog *catalog.Service
 	// Procurement reads the procurement routes and the government's goods list.
 	Procurement orders.ProcurementStore
+	// Orders carries carts, orders, fulfillments, budgets and notifications.
+	Orders *orders.Service
 	// Secret keys the CSRF tokens (HMAC); from SESSION_SECRET.
 	Secret []byte
 	// SecureCookies marks cookies Secure; set when the portal is served over TLS.

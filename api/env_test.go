@@ -19,6 +19,7 @@ import (
 	"github.com/sheber-kz/sheber/accounts/argon2id"
 	"github.com/sheber-kz/sheber/api"
 	"github.com/sheber-kz/sheber/catalog"
+	"github.com/sheber-kz/sheber/orders"
 	"github.com/sheber-kz/sheber/storage/objects"
 	"github.com/sheber-kz/sheber/storage/objects/objectstest"
 	"github.com/sheber-kz/sheber/storage/postgres"
@@ -39,6 +40,7 @@ type env struct {
 	store   *postgres.AccountsStore
 	svc     *accounts.Service
 	catalog *catalog.Service
+	orders  *orders.Service
 	objects *objects.Store
 	srv     *api.Server
 	app     *fiber.App
@@ -56,7 +58,10 @@ func newEnv(t *testing.T, configure ...func(*api.Server)) *env {
 	catalogStore := postgres.NewCatalogStore(db)
 	e.objects = objectstest.New(t)
 	e.catalog = &catalog.Service{Store: catalogStore, Directory: e.store, Searcher: catalogStore, Objects: e.objects}
-	e.srv = &api.Server{Accounts: e.svc, Catalog: e.catalog, Procurement: postgres.NewProcurementStore(db),
+	procurement := postgres.NewProcurementStore(db)
+	e.orders = &orders.Service{Store: postgres.NewOrdersStore(db), Directory: e.store, Procurement: procurement,
+		PublicURL: "http://localhost"}
+	e.srv = &api.Server{Accounts: e.svc, Catalog: e.catalog, Procurement: procurement, Orders: e.orders,
 		Secret: []byte("test-secret-test-secret-test-secret!"), Metrics: api.NewMetrics(),
 		Checks: []api.Check{{Name: "postgres", Ping: db.Ping}, {Name: "redis", Ping: rc.Ping}}}
 	for _, f := range configure {

@@ -35,6 +35,7 @@ import (
 	"github.com/sheber-kz/sheber/api"
 	"github.com/sheber-kz/sheber/catalog"
 	"github.com/sheber-kz/sheber/frontend"
+	"github.com/sheber-kz/sheber/orders"
 	"github.com/sheber-kz/sheber/storage/objects"
 	"github.com/sheber-kz/sheber/storage/postgres"
 	"github.com/sheber-kz/sheber/storage/redis"
@@ -201,8 +202,11 @@ func serve(ctx context.Context) error {
 	searchCache := redis.NewSearchCache(rdb, searcher)
 	cat := &catalog.Service{Store: redis.NewCatalogChanges(rdb, catalogStore), Directory: postgres.NewAccountsStore(db),
 		Searcher: searchCache, Objects: objs}
+	procurement := postgres.NewProcurementStore(db)
+	ord := &orders.Service{Store: postgres.NewOrdersStore(db), Directory: postgres.NewAccountsStore(db),
+		Procurement: procurement, PublicURL: cfg.PublicURL}
 	srv := &api.Server{
-		Accounts: svc, Catalog: cat, Procurement: postgres.NewProcurementStore(db),
+		Accounts: svc, Catalog: cat, Procurement: procurement, Orders: ord,
 		Secret: []byte(cfg.SessionSecret), SecureCookies: cfg.secureCookies(),
 		Logger: logger, Metrics: metrics, Checks: checks, TrustedProxies: cfg.TrustedProxies, Responses: searchCache,
 	}
