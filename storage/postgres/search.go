@@ -248,7 +248,10 @@ func searchStatement(q catalog.SearchQuery) (string, []any) {
 		fmt.Fprintf(&bandCounts, `count(*) FILTER (WHERE h.price_tiyn >= ($12::bigint[])[%[1]d]
 				AND (($13::bigint[])[%[1]d] = 0 OR h.price_tiyn < ($13::bigint[])[%[1]d]))`, i+1)
 	}
+	// The relevance of a hit costs about as much as matching it (the tsvector read again,
+	// two trigram similarities of the title), so it is computed only when it orders.
 	var order string
+	rank := `length($1::text) * 0` // $1 still named, so that PostgreSQL learns its type
 	switch {
 	case q.Sort == catalog.SortPriceAsc:
 		order = `h.price_tiyn, h.created_at DESC, h.id DESC`
@@ -258,16 +261,15 @@ func searchStatement(q catalog.SearchQuery) (string, []any) {
 		order = `h.created_at DESC, h.id DESC`
 	default:
 		order = `h.rank DESC, h.created_at DESC, h.id DESC`
-	}
-	query := `WITH hits AS (
-			SELECT l.id, l.category_code, l.enterprise_id, l.price_tiyn, l.created_at, l.regions,
-				CASE WHEN $1::text = '' THEN 0 ELSE
-					ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', l.search_tsv, plainto_tsquery('russian', $1) || plainto_tsquery('simple', $1))
+		rank = `ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', l.search_tsv, plainto_tsquery('russian', $1) || plainto_tsquery('simple', $1))
 					+ 0.5 * similarity(l.search_title, $1)
 					+ 0.5 * word_similarity($1, l.search_title)
 					+ CASE WHEN starts_with(l.search_title, $1) THEN 0.5
-						WHEN strpos(l.search_title, $1) > 0 THEN 0.25 ELSE 0 END
-				END AS rank
+						WHEN strpos(l.search_title, $1) > 0 THEN 0.25 ELSE 0 END`
+	}
+	query := `WITH hits AS (
+			SELECT l.id, l.category_code, l.enterprise_id, l.price_tiyn, l.created_at, l.regions,
+				` + rank + ` AS rank
 			FROM listings l
 			WHERE l.status = 'published'
 				AND ($2::text = '' OR l.category_code IN (SELECT c.code FROM categories c WHERE c.code = $2 OR c.parent_code = $2))
