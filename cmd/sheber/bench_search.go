@@ -36,6 +36,9 @@ const (
 	// benchWarmup runs before each measured phase, so that connections, caches and the
 	// planner are as a running portal has them.
 	benchWarmup = 2 * time.Second
+	// benchMinChangeEvery is the shortest --change-every: more often, the cache would
+	// hold next to nothing.
+	benchMinChangeEvery = 100 * time.Millisecond
 	// benchProbe is how long each query of the mix may take alone before the run.
 	benchProbe = 5 * time.Second
 )
@@ -75,8 +78,8 @@ func benchSearch(ctx context.Context, args []string, stdout io.Writer) error {
 	if *concurrency < 1 || *concurrency > 1024 || *duration < time.Second || *duration > 10*time.Minute {
 		return errors.New("--concurrency 1-1024 and --duration 1s-10m; " + benchUsage)
 	}
-	if *changeEvery != 0 && (*changeEvery < 100*time.Millisecond || !*useCache) {
-		return errors.New("--change-every is at least 100ms, with the cache; " + benchUsage)
+	if *changeEvery != 0 && (*changeEvery < benchMinChangeEvery || !*useCache) {
+		return fmt.Errorf("--change-every is at least %s, with the cache; %s", benchMinChangeEvery, benchUsage)
 	}
 	cfg, err := loadConfig(environ, "DATABASE_URL", "REDIS_URL")
 	if err != nil {
