@@ -59,6 +59,8 @@ var notificationText = map[NotificationKind]accounts.Text{
 	NotifyCancelled:       {RU: "Заказ %s отменён", KK: "%s тапсырысының күші жойылды", EN: "Order %s was cancelled"},
 	NotifyReturnedToBuyer: {RU: "Заказ %s не удалось разместить: ни один участок не может его принять", KK: "%s тапсырысын орналастыру мүмкін болмады: оны бірде-бір учаске қабылдай алмайды", EN: "Order %s could not be placed: no site can take it"},
 	NotifyDelayed:         {RU: "Срок по заказу %s прошёл, а отгрузки нет", KK: "%s тапсырысы бойынша мерзім өтті, жөнелту жоқ", EN: "The promised date of order %s passed without a shipment"},
+	NotifyRequestInvited:  {RU: "Вас приглашают дать предложение по заявке %s", KK: "Сізді %s өтінімі бойынша ұсыныс беруге шақырады", EN: "You are invited to quote for custom request %s"},
+	NotifyQuoteReceived:   {RU: "Получено предложение по заявке %s", KK: "%s өтінімі бойынша ұсыныс түсті", EN: "A quote arrived for custom request %s"},
 }
 
 // Text returns what the notification says in lang.

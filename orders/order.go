@@ -445,6 +445,15 @@ func (s *Service) submit(ctx context.Context, tx Store, a accounts.Actor, o *Ord
 // overspend), splits it per producer enterprise and routes each part. action is
 // ActionSubmit, or ActionApprove when an approver's approval submits it.
 func (s *Service) submitApproved(ctx context.Context, tx Store, a accounts.Actor, o *Order, action Action) error {
+	if err := s.commitBudget(ctx, tx, a, o, action); err != nil {
+		return err
+	}
+	return s.split(ctx, tx, a, o)
+}
+
+// commitBudget commits the order's total against its budget line, refusing an overspend,
+// and records and stores the order as submitted; its routing is the caller's.
+func (s *Service) commitBudget(ctx context.Context, tx Store, a accounts.Actor, o *Order, action Action) error {
 	ok, err := tx.CommitBudget(ctx, o.BudgetLineID, o.TotalTiyn)
 	if err != nil {
 		return err
@@ -463,10 +472,7 @@ func (s *Service) submitApproved(ctx context.Context, tx Store, a accounts.Actor
 		Data: eventData(map[string]any{"committed_tiyn": o.TotalTiyn, "budget_line_id": o.BudgetLineID})}); err != nil {
 		return err
 	}
-	if err := tx.UpdateOrder(ctx, o); err != nil {
-		return err
-	}
-	return s.split(ctx, tx, a, o)
+	return tx.UpdateOrder(ctx, o)
 }
 
 // checkReason validates a reason; required says it may not be empty.

@@ -10,6 +10,8 @@ import (
 // Store persists orders. Methods return an *accounts.Error with CodeNotFound for a
 // missing row and CodeConflict when a unique rule is broken.
 type Store interface {
+	CustomRequestStore
+
 	// InTx runs fn with a Store bound to one transaction.
 	InTx(ctx context.Context, fn func(Store) error) error
 
