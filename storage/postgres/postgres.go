@@ -214,3 +214,34 @@ func EnsureDatabase(ctx context.Context, baseURL, name string) (string, error) {
 	u.Path = "/" + name
 	return u.String(), nil
 }
+
+// RecreateDatabaseFrom drops the database name on the server of baseURL if it exists and
+// creates it again as a copy of the database template, and returns its URL. Both names
+// must be plain identifiers, and nobody may be connected to either (PostgreSQL refuses
+// otherwise). It is for the benchmarks, which start every run from the same prepared data.
+func RecreateDatabaseFrom(ctx context.Context, baseURL, template, name string) (string, error) {
+	for _, n := range []string{template, name} {
+		for _, r := range n {
+			if !(r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+				return "", fmt.Errorf("postgres: database name %q: only a-z, 0-9 and _", n)
+			}
+		}
+	}
+	u, err := url.Parse(baseURL)
+	if err != nil || template == "" || name == "" || template == name {
+		return "", fmt.Errorf("postgres: DATABASE_URL or database names are malformed")
+	}
+	admin, err := sqlx.ConnectContext(ctx, "postgres", baseURL)
+	if err != nil {
+		return "", fmt.Errorf("postgres: %w", err)
+	}
+	defer admin.Close()
+	if _, err := admin.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name); err != nil {
+		return "", fmt.Errorf("postgres: drop database %s: %w", name, err)
+	}
+	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name+` TEMPLATE `+template); err != nil {
+		return "", fmt.Errorf("postgres: create database %s from %s: %w", name, template, err)
+	}
+	u.Path = "/" + name
+	return u.String(), nil
+}

@@ -90,3 +90,48 @@ func TestGeneratedListingsFitTheirEnterprise(t *testing.T) {
 		t.Errorf("4000 listings cover %d categories, want %d", len(categories), len(vocabulary))
 	}
 }
+
+// Buyers are valid, spread over every region, with BINs of their own, and buyer i does
+// not depend on how many are asked for.
+func TestBuyersAreValidDistinctAndStable(t *testing.T) {
+	insts, ents := Organizations()
+	bins := map[string]bool{}
+	for _, in := range insts {
+		bins[in.Organization.BIN] = true
+	}
+	for _, e := range ents {
+		bins[e.Organization.BIN] = true
+	}
+	buyers := Buyers(MaxBuyers)
+	regions := map[string]bool{}
+	for _, b := range buyers {
+		o := b.Organization
+		if err := o.Validate(); err != nil {
+			t.Fatalf("%s: %v", b.Key, err)
+		}
+		if o.Kind != accounts.KindBuyer {
+			t.Fatalf("%s is a %s", b.Key, o.Kind)
+		}
+		if bins[o.BIN] {
+			t.Fatalf("%s: BIN %s is used twice", b.Key, o.BIN)
+		}
+		bins[o.BIN] = true
+		regions[o.Region] = true
+	}
+	if len(regions) != len(accounts.Regions) {
+		t.Errorf("buyers in %d regions, want all %d", len(regions), len(accounts.Regions))
+	}
+	if few := Buyers(3); !reflect.DeepEqual(few, buyers[:3]) {
+		t.Errorf("Buyers(3) = %v, not the first three of Buyers(%d)", few, MaxBuyers)
+	}
+	for _, n := range []int{-1, MaxBuyers + 1} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("Buyers(%d) did not panic", n)
+				}
+			}()
+			Buyers(n)
+		}()
+	}
+}
