@@ -3,7 +3,7 @@
 #   make services       install (if missing) and start PostgreSQL, Redis, MinIO, maildev
 #   make run            services + build + migrate + demo seed, then serve on HTTP_ADDR
 #   make test           services + Chromium (if missing) + go test -race
-#   make lint | vuln | bench | bench-search | fmt | build | migrate | seed
+#   make lint | vuln | bench | bench-search | bench-orders | fmt | build | migrate | seed
 #   make services-down  stop the services;  make clean-data  stop them and delete .data
 #
 # Every command that talks to a service runs through scripts/with-env.sh, which
@@ -28,7 +28,7 @@ GOVULNCHECK_VERSION := v1.9.0
 GOFILES = $(wildcard $(shell git ls-files -co --exclude-standard -- '*.go' 2>/dev/null))
 
 .PHONY: help services services-down build migrate seed run test lint vuln bench fmt \
-	clean-data bench-search tool-staticcheck tool-govulncheck
+	clean-data bench-search bench-orders tool-staticcheck tool-govulncheck
 
 help:
 	@sed -n '3,7s/^#   //p' Makefile
@@ -67,6 +67,13 @@ bench: services
 # BENCH_FLAGS passes more, e.g. BENCH_FLAGS=--cache=false for the engine alone.
 bench-search: services build
 	$(WITH_ENV) $(BIN)/sheber bench search $(BENCH_FLAGS)
+
+# The orders load test: 50,000 synthetic listings and 2,000 buyers prepared once in
+# sheber_bench_orders_seed, copied to sheber_bench_orders for each run; `sheber serve` as a
+# child process; 32 clients place orders for 30 s, then 30 s more while the server is killed
+# with SIGKILL and restarted; then the checker. BENCH_FLAGS passes more (--duration 10s).
+bench-orders: services build
+	$(WITH_ENV) $(BIN)/sheber bench orders $(BENCH_FLAGS)
 
 lint: tool-staticcheck
 	@files="$(GOFILES)"; \

@@ -93,10 +93,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	case "healthcheck":
 		return healthcheck(ctx, args[1:])
 	case "bench":
-		if len(args) < 2 || args[1] != "search" {
-			return errors.New(benchUsage)
+		switch {
+		case len(args) >= 2 && args[1] == "search":
+			return benchSearch(ctx, args[2:], stdout)
+		case len(args) >= 2 && args[1] == "orders":
+			return benchOrders(ctx, args[2:], stdout)
 		}
-		return benchSearch(ctx, args[2:], stdout)
+		return errors.New(benchUsage + "\n" + benchOrdersUsage)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
