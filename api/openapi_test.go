@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"regexp"
@@ -511,6 +512,15 @@ func TestOpenAPISchemasMatchDTOs(t *testing.T) {
 		"RouteConditions":      routeConditionsDTO{},
 		"RouteDocument":        routeDocumentDTO{},
 		"PenaltyRule":          penaltyRuleDTO{},
+
+		"CartItem": cartItemDTO{}, "Cart": listDTO[cartItemDTO]{}, "OrderLine": orderLineDTO{}, "Order": orderDTO{},
+		"OrderList": listDTO[orderDTO]{}, "FulfillmentLine": fulfillmentLineDTO{}, "LineUnits": lineUnitsDTO{},
+		"Shipment": shipmentDTO{}, "Fulfillment": fulfillmentDTO{}, "FulfillmentList": listDTO[fulfillmentDTO]{},
+		"Site": siteDTO{}, "Candidate": candidateDTO{}, "QuotePart": quotePartDTO{}, "Quote": quoteDTO{},
+		"RouteChoice": routeChoiceDTO{}, "OrderEvent": eventDTO{}, "OrderEventList": listDTO[eventDTO]{},
+		"BudgetLine": budgetLineDTO{}, "BudgetLineList": listDTO[budgetLineDTO]{}, "OrderSettings": orderSettingsDTO{},
+		"WeekLoad": weekLoadDTO{}, "SiteLoad": siteLoadDTO{}, "Load": loadDTO{}, "Notification": notificationDTO{},
+		"NotificationList": notificationsDTO{}, "Marked": markedDTO{},
 	}
 	requests := map[string]any{
 		"LoginRequest":            loginRequest{},
@@ -524,6 +534,13 @@ func TestOpenAPISchemasMatchDTOs(t *testing.T) {
 		"ListingVersionRequest":   listingVersionRequest{},
 		"ImageOrderRequest":       imageOrderRequest{},
 		"ImageAltRequest":         imageAltRequest{},
+
+		"OrderLineInput": orderLineRequest{}, "CreateOrderRequest": createOrderRequest{}, "CartItemRequest": cartItemRequest{},
+		"OrderVersionRequest": orderVersionRequest{}, "OrderReasonRequest": orderReasonRequest{},
+		"BudgetLineRequest": budgetLineRequest{}, "ConfirmRequest": confirmRequest{}, "ReasonRequest": reasonRequest{},
+		"UnitsRequest": unitsRequest{}, "ShipmentRequest": shipmentRequest{}, "AcceptanceLineInput": acceptanceLineRequest{},
+		"AcceptanceRequest": acceptanceRequest{}, "CancelFulfillmentRequest": cancelFulfillmentRequest{},
+		"MarkReadRequest": markReadRequest{}, "OrderSettingsInput": orderSettingsDTO{}, "Empty": struct{}{},
 	}
 	check := func(name string, v any, response bool) {
 		sch, ok := s.Components.Schemas[name]
@@ -586,7 +603,11 @@ func TestOpenAPISchemasMatchDTOs(t *testing.T) {
 	}
 }
 
-var timeType = reflect.TypeOf(time.Time{})
+var (
+	timeType = reflect.TypeOf(time.Time{})
+	// rawType is JSON passed through as it is (an event's facts): any JSON value.
+	rawType = reflect.TypeOf(json.RawMessage{})
+)
 
 // typeMismatch says how schema p cannot describe Go type gt, or returns "".
 func typeMismatch(gt reflect.Type, p schema) string {
@@ -612,6 +633,10 @@ func typeMismatch(gt reflect.Type, p schema) string {
 	}
 	has := func(t string) bool { return slices.Contains(types, t) }
 	switch {
+	case gt == rawType:
+		if len(types) == 0 {
+			return "JSON passed through: want a type"
+		}
 	case gt == timeType:
 		if !has("string") || p.Format != "date-time" {
 			return "a time: want type string, format date-time"
@@ -627,6 +652,10 @@ func typeMismatch(gt reflect.Type, p schema) string {
 	case gt.Kind() >= reflect.Int && gt.Kind() <= reflect.Uint64:
 		if !has("integer") {
 			return fmt.Sprintf("want type integer, have %v", types)
+		}
+	case gt.Kind() == reflect.Float32 || gt.Kind() == reflect.Float64:
+		if !has("number") {
+			return fmt.Sprintf("want type number, have %v", types)
 		}
 	case gt.Kind() == reflect.Slice:
 		if !has("array") || p.Items == nil {
