@@ -62,8 +62,11 @@ func TestServeRefusesMissingConfig(t *testing.T) {
 	}
 }
 
+// TestMigrateServeAndShutdown runs the newcomer's commands on a copy of the demo template
+// (which `migrate up` and a first `seed demo` built, see demoTemplate): they must be
+// repeatable, and serve must come up on their result and stop cleanly.
 func TestMigrateServeAndShutdown(t *testing.T) {
-	env, addr := testEnv(t, postgrestest.NewDatabase(t))
+	env, addr := testEnv(t, postgrestest.NewDatabaseFrom(t, demoTemplate(t)))
 	withEnviron(t, env)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
