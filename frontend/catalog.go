@@ -355,6 +355,8 @@ func pagination(current, total int) []pageLink {
 // productPage is the data of a product's page.
 type productPage struct {
 	catalog.ProductDetails
+	// CartOrgs are the buyer organizations in whose cart the visitor may put the product.
+	CartOrgs []accounts.Member
 }
 
 func (ui *UI) productPage(c *fiber.Ctx) error {
@@ -366,5 +368,9 @@ func (ui *UI) productPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return ui.render(c, fiber.StatusOK, pageProduct, ui.newView(c, productPage{ProductDetails: d}))
+	page := productPage{ProductDetails: d}
+	if ui.srv.Orders != nil {
+		page.CartOrgs = cartOrgs(api.ActorOf(c))
+	}
+	return ui.render(c, fiber.StatusOK, pageProduct, ui.newView(c, page))
 }

@@ -94,6 +94,23 @@ func (ui *UI) Register(app *fiber.App) {
 	app.Post("/listings/:id/documents", ui.addDocuments)
 	app.Post("/listings/:id/documents/:docID/remove", ui.removeDocument)
 
+	app.Get("/cabinet", ui.cabinetPage)
+	app.Post("/catalog/:id/cart", ui.addToCart)
+	app.Get("/orgs/:id/cart", ui.cartPage)
+	app.Post("/orgs/:id/cart/:listingID", ui.setCartItem)
+	app.Get("/orgs/:id/orders", ui.ordersPage)
+	app.Post("/orgs/:id/orders", ui.createOrder)
+	app.Get("/orgs/:id/approvals", ui.approvalsPage)
+	app.Get("/orgs/:id/budget", ui.budgetPage)
+	app.Post("/orgs/:id/budget", ui.createBudgetLine)
+	app.Get("/orders/:id", ui.orderPage)
+	app.Post("/orders/:id/:action", ui.orderAction)
+	app.Get("/orgs/:id/queue", ui.queuePage)
+	app.Get("/fulfillments/:id", ui.fulfillmentPage)
+	app.Post("/fulfillments/:id/:action", ui.fulfillmentAction)
+	app.Get("/notifications", ui.notificationsPage)
+	app.Post("/notifications/read", ui.markRead)
+
 	app.Get("/invitations/:token", ui.invitation)
 	app.Post("/invitations/:token", ui.acceptInvitation)
 }

@@ -47,7 +47,7 @@ func samplePages() map[string][]any {
 	adminWithErrors := admin
 	adminWithErrors.Invite, adminWithErrors.Token = bad, bad
 	invitation := invitationPage{Invitation: inv, Org: org, Secret: "abc234"}
-	return map[string][]any{
+	samples := map[string][]any{
 		pageCatalog:           sampleCatalogPages(),
 		pageProduct:           sampleProductPages(),
 		pageListings:          sampleListingsPages(),
@@ -69,6 +69,10 @@ func samplePages() map[string][]any {
 			errorPage{Status: 401, Code: "unauthenticated", SignInURL: "/login"},
 			errorPage{Status: 422, Code: "invalid", Detail: "validation failed", Fields: []fieldProblem{{"bin", "must be 12 digits"}}}},
 	}
+	for page, datas := range sampleCabinetPages() {
+		samples[page] = datas
+	}
+	return samples
 }
 
 func TestEveryPageRendersInEveryLanguage(t *testing.T) {
@@ -98,7 +102,7 @@ func TestEveryPageRendersInEveryLanguage(t *testing.T) {
 							t.Errorf("%s/%s #%d: no %q in the page", lang, page, i, want)
 						}
 					}
-					if m := regexp.MustCompile(`\b(?:layout|nav|home|login|account|admin|org|form|error|kind|role|created|issued|invitation|common|catalog|product|unit|listings|editor)\.[a-z_]+(?:\.[a-z_]+)?\b`).FindString(stripAttrs(html)); m != "" {
+					if m := regexp.MustCompile(`\b(?:layout|nav|home|login|account|admin|org|form|error|kind|role|created|issued|invitation|common|catalog|product|unit|listings|editor|order|orders|cart|budget|queue|fulfillment|notifications|cabinet|approvals|event)\.[a-z_]+(?:\.[a-z_]+)?\b`).FindString(stripAttrs(html)); m != "" {
 						t.Errorf("%s/%s #%d: untranslated key %q in the page", lang, page, i, m)
 					}
 					if strings.Contains(html, "style=") || strings.Contains(html, "<script>") || strings.Contains(html, "<style") {
@@ -199,6 +203,9 @@ func TestLocalesAreComplete(t *testing.T) {
 	}
 	for _, lang := range languages {
 		used["editor.lang_"+lang] = true
+	}
+	for _, key := range cabinetRuntimeKeys() {
+		used[key] = true
 	}
 	for _, code := range errorCodes {
 		used["error."+string(code)+".title"] = true

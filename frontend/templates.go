@@ -13,6 +13,7 @@ import (
 	"github.com/sheber-kz/sheber/accounts"
 	"github.com/sheber-kz/sheber/api"
 	"github.com/sheber-kz/sheber/catalog"
+	"github.com/sheber-kz/sheber/orders"
 )
 
 // Page templates: templates/<name>.html, each defining "title" and "content" for the
@@ -31,14 +32,26 @@ const (
 	pageListings          = "listings"
 	pageListingEdit       = "listing_edit"
 	pageImport            = "import"
+	pageCart              = "cart"
+	pageOrders            = "orders"
+	pageOrder             = "order"
+	pageBudget            = "budget"
+	pageQueue             = "queue"
+	pageFulfillment       = "fulfillment"
+	pageNotifications     = "notifications"
+	pageCabinet           = "cabinet"
 )
 
 // pages lists every page template the UI renders.
 var pages = []string{pageHome, pageLogin, pageAccount, pageOrgAdmin, pageInvitationCreated, pageTokenIssued, pageInvitation, pageError,
-	pageCatalog, pageProduct, pageListings, pageListingEdit, pageImport}
+	pageCatalog, pageProduct, pageListings, pageListingEdit, pageImport,
+	pageCart, pageOrders, pageOrder, pageBudget, pageQueue, pageFulfillment, pageNotifications, pageCabinet}
 
 // timeLayout is how the portal writes a moment: day.month.year hours:minutes.
 const timeLayout = "02.01.2006 15:04"
+
+// dateLayout is how the portal writes a calendar day.
+const dateLayout = "02.01.2006"
 
 // templateSet holds one language's page templates, by page name.
 type templateSet map[string]*template.Template
@@ -58,6 +71,9 @@ type templateSet map[string]*template.Template
 //	{{unitName .Unit}}     the name of a unit of measure
 //	{{regionName .Region}} the name of a region
 //	{{add 1 2}}            integer addition, for counters
+//	{{date .PromisedDate}}  an orders.Date as 02.01.2006, "—" when not set
+//	{{hours .Minutes}}     labour minutes as whole hours (rounded up)
+//	{{orderStatus .Status}} {{fulfillmentStatus .Status}} {{eventAction .Action}} names of states and actions
 func templateFuncs(lang string, c messages, a *assets, zone *time.Location) template.FuncMap {
 	return template.FuncMap{
 		"textLang":     func(t accounts.Text) string { return textLanguage(t, lang) },
@@ -70,7 +86,26 @@ func templateFuncs(lang string, c messages, a *assets, zone *time.Location) temp
 			}
 			return code
 		},
-		"add":          func(a, b int) int { return a + b },
+		"add": func(a, b int) int { return a + b },
+		"date": func(d orders.Date) string {
+			if d.IsZero() {
+				return "—"
+			}
+			return d.Time().Format(dateLayout)
+		},
+		"hours":             func(minutes int64) int { return hoursOf(minutes) },
+		"orderStatus":       func(s any) string { return c.translate(fmt.Sprint("order.status_", s)) },
+		"fulfillmentStatus": func(s any) string { return c.translate(fmt.Sprint("fulfillment.status_", s)) },
+		"eventAction":       func(a any) string { return c.translate(fmt.Sprint("event.", a)) },
+		"eventState": func(s string) string {
+			if s == "" {
+				return ""
+			}
+			if _, ok := c["order.status_"+s]; ok {
+				return c.translate("order.status_" + s)
+			}
+			return c.translate("fulfillment.status_" + s)
+		},
 		"field":        newField,
 		"imageSrc":     imageSrc,
 		"imageSrcset":  imageSrcset,
@@ -93,7 +128,7 @@ func templateFuncs(lang string, c messages, a *assets, zone *time.Location) temp
 // copy with the functions bound to it.
 func parseTemplates(fsys fs.FS, locales map[string]messages, a *assets, zone *time.Location) (map[string]templateSet, error) {
 	layout, err := template.New("layout").Funcs(templateFuncs(defaultLang, locales[defaultLang], a, zone)).
-		ParseFS(fsys, "templates/layout.html")
+		ParseFS(fsys, "templates/layout.html", "templates/fulfillment_parts.html")
 	if err != nil {
 		return nil, fmt.Errorf("frontend: %w", err)
 	}
@@ -159,7 +194,11 @@ type view struct {
 	CSRF      string
 	SignedIn  bool
 	AdminOrgs []accounts.Member // organizations the user administers, for the navigation
-	Page      any
+	// Cabinet says the user belongs to a buyer organization or a producer enterprise;
+	// Unread counts their unread notifications.
+	Cabinet bool
+	Unread  int
+	Page    any
 }
 
 // SignInURL is the header's sign-in link: it comes back to this page afterwards, unless
@@ -184,6 +223,8 @@ func (ui *UI) newView(c *fiber.Ctx, page any) view {
 				v.AdminOrgs = append(v.AdminOrgs, m)
 			}
 		}
+		v.Cabinet = len(cabinetOrgs(actor)) > 0
+		v.Unread = ui.unreadCount(c, actor)
 	}
 	return v
 }
