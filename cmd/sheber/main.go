@@ -418,6 +418,11 @@ func seed(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "seed demo: catalog: %s\n", catSum)
+	budgetSum, err := seedDemoBudget(ctx, accts, postgres.NewOrdersStore(db), time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "seed demo: %s\n", budgetSum)
 	return dropCachedSearches(ctx, cfg)
 }
 
