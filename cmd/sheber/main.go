@@ -1,14 +1,16 @@
 // Command sheber is the portal's one binary. Subcommands:
 //
 //	sheber serve                 serve the web portal and the API on HTTP_ADDR
-//	sheber worker                deliver queued e-mail, delete unreferenced objects and,
-//	                             with MEILI_URL, feed the search index
+//	sheber worker                deliver queued e-mail, delete unreferenced objects, notice
+//	                             delayed orders, purge old idempotency keys and, with
+//	                             MEILI_URL, feed the search index
 //	sheber migrate up|down|status
 //	sheber seed demo             load the demo data (refused when SHEBER_ENV=production)
 //	sheber seed synthetic --products N [--seed S]  a large deterministic catalog for benchmarks
 //	sheber catalog import FILE --enterprise BIN [--dry-run]
 //	                             bulk-import listings (CSV or JSON Lines) as the system actor
 //	sheber search setup|reindex  apply Meilisearch's index settings; rebuild the index (swap)
+//	sheber audit verify          check the hash chain of every order's record
 //	sheber healthcheck [--url U] exit 0 when U (default http://127.0.0.1:8080/healthz) answers 2xx
 //
 // Every address comes from the environment; see the README's configuration table.
@@ -55,6 +57,7 @@ commands:
   catalog import FILE --enterprise BIN [--dry-run]
                             import listings from CSV or JSON Lines into an enterprise's catalog
   search setup|reindex      apply Meilisearch's settings; rebuild its index from PostgreSQL
+  audit verify              check the hash chains of the orders' records
   healthcheck [--url URL]   probe a running server's /healthz
 `
 
@@ -92,6 +95,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return searchCommand(ctx, args[1:], stdout)
 	case "healthcheck":
 		return healthcheck(ctx, args[1:])
+	case "audit":
+		return auditCommand(ctx, args[1:], stdout)
 	case "bench":
 		switch {
 		case len(args) >= 2 && args[1] == "search":
@@ -239,6 +244,72 @@ func serve(ctx context.Context) error {
 // workerPollInterval is how often the worker looks for due jobs.
 const workerPollInterval = 2 * time.Second
 
+// Intervals of the orders' periodic jobs in the worker. The README lists them.
+const (
+	// DelayCheckInterval is how often the worker tells buyers of promised dates that passed
+	// without a full shipment (orders.Service.NotifyDelays, once per fulfillment order).
+	DelayCheckInterval = 10 * time.Minute
+	// IdempotencyPurgeInterval is how often the worker removes idempotency keys older than
+	// orders.IdempotencyRetention.
+	IdempotencyPurgeInterval = time.Hour
+)
+
+// periodic is a job run at most once per interval; the first call is always due.
+type periodic struct {
+	every time.Duration
+	last  time.Time
+}
+
+// due reports whether the job is to run at now, and if so counts it as run.
+func (p *periodic) due(now time.Time) bool {
+	if !p.last.IsZero() && now.Sub(p.last) < p.every {
+		return false
+	}
+	p.last = now
+	return true
+}
+
+// orderJobs are the orders' periodic jobs of the worker.
+type orderJobs struct {
+	svc           *orders.Service
+	delays, purge periodic
+}
+
+func newOrderJobs(svc *orders.Service) *orderJobs {
+	return &orderJobs{svc: svc, delays: periodic{every: DelayCheckInterval}, purge: periodic{every: IdempotencyPurgeInterval}}
+}
+
+// run runs the jobs that are due at now; failures are logged and retried next time.
+func (j *orderJobs) run(ctx context.Context, logger *slog.Logger, now time.Time) {
+	if j.delays.due(now) {
+		// NotifyDelays takes a batch; a full one is followed by another at once.
+		for {
+			n, err := j.svc.NotifyDelays(ctx)
+			if err != nil {
+				if ctx.Err() == nil {
+					logger.Error("delay notices", slog.Any("error", err))
+				}
+				break
+			}
+			if n > 0 {
+				logger.Info("delay notices queued", slog.Int("count", n))
+			}
+			if n < orders.DelayBatch {
+				break
+			}
+		}
+	}
+	if j.purge.due(now) {
+		n, err := j.svc.PurgeIdempotencyKeys(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			logger.Error("idempotency key purge", slog.Any("error", err))
+		case n > 0:
+			logger.Info("idempotency keys purged", slog.Int64("count", n))
+		}
+	}
+}
+
 func worker(ctx context.Context) error {
 	cfg, err := loadConfig(environ, "DATABASE_URL", "SMTP_URL", "S3_ENDPOINT", "S3_ACCESS_KEY", "S3_SECRET_KEY", "S3_BUCKET")
 	if err != nil {
@@ -281,6 +352,8 @@ func worker(ctx context.Context) error {
 		searchIndex = engine.Index()
 	}
 	searchOutbox := postgres.NewSearchOutbox(db)
+	jobs := newOrderJobs(&orders.Service{Store: postgres.NewOrdersStore(db), Directory: postgres.NewAccountsStore(db),
+		Procurement: postgres.NewProcurementStore(db), PublicURL: cfg.PublicURL})
 	logger.Info("worker started", slog.Duration("poll", workerPollInterval))
 	ticker := time.NewTicker(workerPollInterval)
 	defer ticker.Stop()
@@ -303,6 +376,7 @@ func worker(ctx context.Context) error {
 		if searchIndex != nil {
 			deliverSearch(ctx, logger, searchOutbox, searchIndex)
 		}
+		jobs.run(ctx, logger, time.Now())
 		select {
 		case <-ctx.Done():
 			logger.Info("worker stopped")
