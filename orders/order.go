@@ -107,6 +107,14 @@ func (s *Service) CreateOrder(ctx context.Context, a accounts.Actor, orgID int64
 	if err != nil {
 		return Order{}, nil, err
 	}
+	// What choosing the procurement route reads (the routes, the goods list, the
+	// enterprises' subtypes) is read before the transaction: read inside it, each
+	// request would hold one connection of the pool while waiting for another, and
+	// under load the pool runs dry with every connection idle in a transaction.
+	pre, err := s.prefetchRoute(ctx, a, orgID, in)
+	if err != nil {
+		return Order{}, nil, err
+	}
 	var o Order
 	var replay *IdempotentResult
 	err = s.Store.InTx(ctx, func(tx Store) error {
@@ -130,7 +138,7 @@ func (s *Service) CreateOrder(ctx context.Context, a accounts.Actor, orgID int64
 				lines = append(lines, LineInput{ListingID: it.ListingID, Quantity: it.Quantity})
 			}
 		}
-		o, err = s.newOrder(ctx, tx, a, org, in, lines)
+		o, err = s.newOrder(ctx, tx, a, org, in, lines, pre)
 		if err != nil {
 			return err
 		}
@@ -164,7 +172,7 @@ func (s *Service) CreateOrder(ctx context.Context, a accounts.Actor, orgID int64
 }
 
 // newOrder validates in and builds the order with its snapshotted lines.
-func (s *Service) newOrder(ctx context.Context, tx Store, a accounts.Actor, org accounts.Organization, in OrderInput, lines []LineInput) (Order, error) {
+func (s *Service) newOrder(ctx context.Context, tx Store, a accounts.Actor, org accounts.Organization, in OrderInput, lines []LineInput, pre *routeLookup) (Order, error) {
 	v := accounts.Validation{}
 	in.DeliveryAddress, in.Note = strings.TrimSpace(in.DeliveryAddress), strings.TrimSpace(in.Note)
 	if in.DeliveryRegion == "" {
@@ -245,7 +253,7 @@ func (s *Service) newOrder(ctx context.Context, tx Store, a accounts.Actor, org 
 	if err := v.Err(); err != nil {
 		return Order{}, err
 	}
-	route, _, err := s.procurementRoute(ctx, o, "ru")
+	route, _, err := s.chooseRoute(ctx, o, "ru", pre)
 	if err != nil {
 		return Order{}, err
 	}
@@ -253,22 +261,92 @@ func (s *Service) newOrder(ctx context.Context, tx Store, a accounts.Actor, org 
 	return o, nil
 }
 
+// routeLookup is what choosing a procurement route reads, read ahead: the routes, the
+// goods list and the subtypes of enterprises by id.
+type routeLookup struct {
+	routes   []ProcurementRoute
+	goods    map[string]bool
+	subtypes map[int64]accounts.Subtype
+}
+
+// prefetchRoute reads, outside any transaction, what choosing the route of the order in
+// asks for will read: the routes, the goods list and the subtypes of the enterprises of
+// the listings named (of the cart's, with FromCart). Nil without a procurement store.
+// Listings that change enterprise meanwhile are looked up again when the route is chosen.
+func (s *Service) prefetchRoute(ctx context.Context, a accounts.Actor, orgID int64, in OrderInput) (*routeLookup, error) {
+	if s.Procurement == nil {
+		return nil, nil
+	}
+	var ids []int64
+	if in.FromCart {
+		if a.UserID != 0 {
+			cart, err := s.Store.Cart(ctx, orgID, a.UserID)
+			if err != nil {
+				return nil, err
+			}
+			for _, it := range cart {
+				ids = append(ids, it.ListingID)
+			}
+		}
+	} else {
+		for _, l := range in.Lines {
+			ids = append(ids, l.ListingID)
+		}
+	}
+	if len(ids) > MaxCartItems {
+		return nil, nil // refused by the validation, nothing to choose
+	}
+	pre := &routeLookup{subtypes: map[int64]accounts.Subtype{}}
+	var err error
+	if pre.routes, err = s.Procurement.ProcurementRoutes(ctx); err != nil {
+		return nil, err
+	}
+	if pre.goods, err = s.Procurement.GoodsList(ctx); err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return pre, nil
+	}
+	ls, err := s.Store.Listings(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range ls {
+		if _, ok := pre.subtypes[l.EnterpriseID]; ok {
+			continue
+		}
+		ent, err := s.Directory.Organization(ctx, l.EnterpriseID)
+		if err != nil {
+			return nil, err
+		}
+		pre.subtypes[l.EnterpriseID] = ent.Subtype
+	}
+	return pre, nil
+}
+
 // procurementRoute chooses the procurement route of order o and says why, in lang. Without a
 // procurement store (a portal set up without routes) no route applies and orders carry
 // the default penalty rule.
 func (s *Service) procurementRoute(ctx context.Context, o Order, lang string) (ProcurementRoute, []string, error) {
+	return s.chooseRoute(ctx, o, lang, nil)
+}
+
+// chooseRoute is procurementRoute with what pre read ahead (nil: read everything now).
+func (s *Service) chooseRoute(ctx context.Context, o Order, lang string, pre *routeLookup) (ProcurementRoute, []string, error) {
 	if s.Procurement == nil {
 		return ProcurementRoute{Penalty: DefaultPenaltyRule}, nil, nil
 	}
-	routes, err := s.Procurement.ProcurementRoutes(ctx)
-	if err != nil {
-		return ProcurementRoute{}, nil, err
+	if pre == nil {
+		pre = &routeLookup{subtypes: map[int64]accounts.Subtype{}}
+		var err error
+		if pre.routes, err = s.Procurement.ProcurementRoutes(ctx); err != nil {
+			return ProcurementRoute{}, nil, err
+		}
+		if pre.goods, err = s.Procurement.GoodsList(ctx); err != nil {
+			return ProcurementRoute{}, nil, err
+		}
 	}
-	list, err := s.Procurement.GoodsList(ctx)
-	if err != nil {
-		return ProcurementRoute{}, nil, err
-	}
-	f := RouteFacts{OnGoodsList: func(c string) bool { return list[c] }, AmountTiyn: o.TotalTiyn, Lang: lang}
+	f := RouteFacts{OnGoodsList: func(c string) bool { return pre.goods[c] }, AmountTiyn: o.TotalTiyn, Lang: lang}
 	seen := map[int64]bool{}
 	for _, l := range o.Lines {
 		f.CategoryCodes = append(f.CategoryCodes, l.CategoryCode)
@@ -276,13 +354,17 @@ func (s *Service) procurementRoute(ctx context.Context, o Order, lang string) (P
 			continue
 		}
 		seen[l.EnterpriseID] = true
-		ent, err := s.Directory.Organization(ctx, l.EnterpriseID)
-		if err != nil {
-			return ProcurementRoute{}, nil, err
+		sub, ok := pre.subtypes[l.EnterpriseID]
+		if !ok {
+			ent, err := s.Directory.Organization(ctx, l.EnterpriseID)
+			if err != nil {
+				return ProcurementRoute{}, nil, err
+			}
+			sub = ent.Subtype
 		}
-		f.EnterpriseSubtypes = append(f.EnterpriseSubtypes, ent.Subtype)
+		f.EnterpriseSubtypes = append(f.EnterpriseSubtypes, sub)
 	}
-	return ChooseRoute(routes, f)
+	return ChooseRoute(pre.routes, f)
 }
 
 // RouteOf returns the procurement route that applies to an order now, with the reasons in
