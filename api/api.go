@@ -209,6 +209,17 @@ func NewApp(s *Server) *fiber.App {
 	v1.Get("/fulfillments/:id/acceptance-act.pdf", s.acceptanceAct)
 	v1.Get("/notifications", s.notifications)
 	v1.Post("/notifications/read", s.markNotificationsRead)
+	// Custom requests (api/custom_requests.go); (I) marks the creates that honour Idempotency-Key.
+	v1.Post("/organizations/:id/custom-requests", s.createCustomRequest) // (I)
+	v1.Get("/organizations/:id/custom-requests", s.orgCustomRequests)
+	v1.Get("/organizations/:id/invited-requests", s.invitedCustomRequests)
+	v1.Get("/custom-requests/:id", s.customRequest)
+	v1.Get("/custom-requests/:id/ranking", s.customRequestRanking)
+	v1.Post("/custom-requests/:id/invitations", s.inviteToCustomRequest)
+	v1.Post("/custom-requests/:id/quotes", s.createCustomQuote) // (I)
+	v1.Post("/custom-requests/:id/accept", s.acceptCustomQuote) // (I)
+	v1.Post("/custom-requests/:id/cancel", s.cancelCustomRequest)
+	v1.Get("/custom-requests/:id/events", s.customRequestEvents)
 	v1.Use(func(c *fiber.Ctx) error {
 		return &accounts.Error{Code: accounts.CodeNotFound, Message: "no such endpoint"}
 	})

@@ -118,6 +118,12 @@ func (s *Server) renderResource(c *fiber.Ctx, kind string, id int64) (any, error
 	case "budget_line":
 		b, err := s.Orders.BudgetLine(ctx, a, id)
 		return newBudgetLine(b), err
+	case "custom_request":
+		r, err := s.Orders.Request(ctx, a, id)
+		return newCustomRequest(r), err
+	case "custom_quote":
+		q, err := s.Orders.CustomQuote(ctx, a, id)
+		return newCustomQuote(q), err
 	}
 	return nil, &accounts.Error{Code: accounts.CodeConflict, Message: "a request with this " + IdempotencyHeader + " is still being processed; retry later"}
 }

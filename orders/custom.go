@@ -179,6 +179,8 @@ type CustomRequestStore interface {
 	AddInvitations(ctx context.Context, requestID int64, invs []Invitation) error
 	// CreateQuote inserts q and sets its ID; CodeConflict if the site quoted already.
 	CreateQuote(ctx context.Context, q *CustomQuote) error
+	// QuoteRequestID returns the request a quote is for.
+	QuoteRequestID(ctx context.Context, quoteID int64) (int64, error)
 
 	// LastRequestEvent returns a request's newest event (nil if none); call it with the
 	// request locked.
@@ -660,6 +662,28 @@ func (s *Service) SubmitQuote(ctx context.Context, a accounts.Actor, requestID i
 		return CustomQuote{}, replay, err
 	}
 	return q, nil, nil
+}
+
+// CustomQuote returns one quote to those who may see it: the buyer's side and oversight,
+// and the quoting enterprise; to anybody else it does not exist.
+func (s *Service) CustomQuote(ctx context.Context, a accounts.Actor, id int64) (CustomQuote, error) {
+	if a.Anonymous() {
+		return CustomQuote{}, &accounts.Error{Code: accounts.CodeUnauthenticated, Message: "sign in first"}
+	}
+	requestID, err := s.Store.QuoteRequestID(ctx, id)
+	if err != nil {
+		return CustomQuote{}, err
+	}
+	r, err := s.Request(ctx, a, requestID)
+	if err != nil {
+		return CustomQuote{}, err
+	}
+	for _, q := range r.Quotes {
+		if q.ID == id {
+			return q, nil
+		}
+	}
+	return CustomQuote{}, &accounts.Error{Code: accounts.CodeNotFound, Message: "not found"}
 }
 
 // AcceptQuote is the buyer's acceptance of one quote of an open request: it becomes an

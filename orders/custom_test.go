@@ -204,6 +204,12 @@ func TestCustomRequestToOrder(t *testing.T) {
 	if ids := seen(w.inspector); len(ids) != 2 {
 		t.Fatalf("the inspector sees quotes %v", ids)
 	}
+	if _, err := s.CustomQuote(ctx, rv.manager, qFar.ID); code(err) != accounts.CodeNotFound {
+		t.Fatalf("the rival read a competitor's quote: %v", err)
+	}
+	if q, err := s.CustomQuote(ctx, w.manager, qFar.ID); err != nil || q.UnitPriceTiyn != 8_000_000 {
+		t.Fatalf("own quote %+v %v", q, err)
+	}
 	if _, err := s.RequestEvents(ctx, rv.manager, r.ID); code(err) != accounts.CodeForbidden {
 		t.Fatalf("a producer read the record with its rival's prices: %v", err)
 	}

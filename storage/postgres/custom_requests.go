@@ -186,6 +186,15 @@ func (s *OrdersStore) CreateQuote(ctx context.Context, q *orders.CustomQuote) er
 	return translate(err)
 }
 
+// QuoteRequestID implements orders.CustomRequestStore.
+func (s *OrdersStore) QuoteRequestID(ctx context.Context, quoteID int64) (int64, error) {
+	var id int64
+	if err := s.q.GetContext(ctx, &id, `SELECT request_id FROM custom_request_quotes WHERE id = $1`, quoteID); err != nil {
+		return 0, translate(err)
+	}
+	return id, nil
+}
+
 // --- the record of requests ---
 
 type requestEventRow struct {
