@@ -12,6 +12,7 @@
 //	sheber search setup|reindex  apply Meilisearch's index settings; rebuild the index (swap)
 //	sheber audit verify          check the hash chain of every order's record
 //	sheber healthcheck [--url U] exit 0 when U (default http://127.0.0.1:8080/healthz) answers 2xx
+//	sheber bench search|orders   the search and the orders load tests (see the README)
 //
 // Every address comes from the environment; see the README's configuration table.
 package main
