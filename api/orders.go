@@ -616,9 +616,9 @@ func (s *Server) notifications(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	lang := "ru"
-	if l, err := documentLang(c); err == nil {
-		lang = l
+	lang, err := documentLang(c)
+	if err != nil {
+		return err
 	}
 	out := notificationsDTO{Items: make([]notificationDTO, len(ns)), Unread: unread}
 	for i, n := range ns {

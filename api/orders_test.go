@@ -355,6 +355,7 @@ func TestOrderWholePathOverHTTP(t *testing.T) {
 		}
 	}
 	m.must(t, 422, m.requester, "GET", fmt.Sprintf("/api/v1/orders/%d/confirmation.pdf?lang=de", o.ID), "", nil)
+	m.must(t, 422, m.requester, "GET", "/api/v1/notifications?lang=de", "", nil)
 
 	// Notifications: the buyer heard of the promise, the shipments and more.
 	r = m.must(t, 200, m.requester, "GET", "/api/v1/notifications?lang=en", "", nil)
@@ -432,14 +433,29 @@ func TestOrderIdempotencyOverHTTP(t *testing.T) {
 	if r.header.Get("Idempotent-Replayed") != "" {
 		t.Errorf("another sender's key was replayed")
 	}
+	// An API token has its own scope, and its repeats replay as a person's do.
+	m.user("admin@school1.kz", map[int64]accounts.Role{m.buyer.ID: accounts.RoleAdmin})
+	admin := m.login(t, "admin@school1.kz")
+	r = m.must(t, 201, admin, "POST", m.orgPath(m.buyer.ID, "tokens"), `{"name":"supply system","role":"requester"}`, nil)
+	var tok struct {
+		Secret string `json:"secret"`
+	}
+	r.decode(t, &tok)
+	byToken := func() resp {
+		return m.do(t, req{method: "POST", path: path, body: m.orderBody(`,"submit":true`), bearer: tok.Secret, headers: key})
+	}
+	a, b := byToken(), byToken()
+	if a.status != 201 || a.header.Get("Idempotent-Replayed") != "" || b.status != 201 || b.body != a.body || b.header.Get("Idempotent-Replayed") != "true" {
+		t.Errorf("token's key:\n%s\n%s", a, b)
+	}
 	for _, bad := range []string{strings.Repeat("k", 256), "ключ", "tab\there"} {
 		r := m.must(t, 422, m.requester, "POST", path, m.orderBody(""), map[string]string{"Idempotency-Key": bad})
 		if _, _, fields := r.errorEnvelope(t); fields["Idempotency-Key"] == "" {
 			t.Errorf("key %q: %s", bad, r)
 		}
 	}
-	if n := count(); n != 2 {
-		t.Fatalf("%d orders, want 2", n)
+	if n := count(); n != 3 {
+		t.Fatalf("%d orders, want 3", n)
 	}
 
 	// Parallel requests with one key make one order, and every one answers with it.
@@ -467,15 +483,15 @@ func TestOrderIdempotencyOverHTTP(t *testing.T) {
 			t.Errorf("parallel request %d made order %d, another made %d", i, o.ID, id)
 		}
 	}
-	if n := count(); n != 3 {
-		t.Fatalf("%d orders after %d parallel requests with one key, want 3", n, parallel)
+	if n := count(); n != 4 {
+		t.Fatalf("%d orders after %d parallel requests with one key, want 4", n, parallel)
 	}
 
 	// Budget lines honour keys too.
 	bl := m.orgPath(m.buyer.ID, "budget-lines")
 	body := `{"year":2027,"code":"002.001","name":"Мебель","amount_tiyn":500}`
-	a := m.must(t, 201, m.accountant, "POST", bl, body, map[string]string{"Idempotency-Key": "bl"})
-	b := m.must(t, 201, m.accountant, "POST", bl, body, map[string]string{"Idempotency-Key": "bl"})
+	a = m.must(t, 201, m.accountant, "POST", bl, body, map[string]string{"Idempotency-Key": "bl"})
+	b = m.must(t, 201, m.accountant, "POST", bl, body, map[string]string{"Idempotency-Key": "bl"})
 	if a.body != b.body || b.header.Get("Idempotent-Replayed") != "true" {
 		t.Errorf("budget line repeat:\n%s\n%s", a.body, b.body)
 	}
