@@ -697,9 +697,13 @@ func (s *Service) AcceptQuote(ctx context.Context, a accounts.Actor, requestID, 
 	if a.Anonymous() {
 		return Order{}, nil, &accounts.Error{Code: accounts.CodeUnauthenticated, Message: "sign in first"}
 	}
+	pre, err := s.prefetchQuoteRoute(ctx, requestID, quoteID)
+	if err != nil {
+		return Order{}, nil, err
+	}
 	var o Order
 	var replay *IdempotentResult
-	err := s.Store.InTx(ctx, func(tx Store) error {
+	err = s.Store.InTx(ctx, func(tx Store) error {
 		res, err := claim(ctx, tx, key)
 		if err != nil || res != nil {
 			replay = res
@@ -725,7 +729,7 @@ func (s *Service) AcceptQuote(ctx context.Context, a accounts.Actor, requestID, 
 				Fields: map[string]string{"quote_id": "not a quote of this request"}}
 		}
 		q := r.Quotes[qi]
-		if o, err = s.orderFromQuote(ctx, tx, a, r, q); err != nil {
+		if o, err = s.orderFromQuote(ctx, tx, a, r, q, pre); err != nil {
 			return err
 		}
 		from := r.Status
@@ -750,9 +754,41 @@ func (s *Service) AcceptQuote(ctx context.Context, a accounts.Actor, requestID, 
 	return o, nil, err
 }
 
+// prefetchQuoteRoute reads, before the acceptance's transaction (as CreateOrder does, so
+// that a transaction never waits for a second pooled connection), what choosing the
+// procurement route reads: the routes, the goods list and the quoting enterprise's subtype.
+// Nil without a procurement store; a quote it cannot find now is looked up inside.
+func (s *Service) prefetchQuoteRoute(ctx context.Context, requestID, quoteID int64) (*routeLookup, error) {
+	if s.Procurement == nil {
+		return nil, nil
+	}
+	pre := &routeLookup{subtypes: map[int64]accounts.Subtype{}}
+	var err error
+	if pre.routes, err = s.Procurement.ProcurementRoutes(ctx); err != nil {
+		return nil, err
+	}
+	if pre.goods, err = s.Procurement.GoodsList(ctx); err != nil {
+		return nil, err
+	}
+	r, err := s.Store.CustomRequest(ctx, requestID, false)
+	if err != nil {
+		return pre, nil // the transaction reports it
+	}
+	for _, q := range r.Quotes {
+		if q.ID == quoteID {
+			ent, err := s.Directory.Organization(ctx, q.EnterpriseID)
+			if err != nil {
+				return nil, err
+			}
+			pre.subtypes[q.EnterpriseID] = ent.Subtype
+		}
+	}
+	return pre, nil
+}
+
 // orderFromQuote makes, in tx, the submitted order of request r at quote q, with its one
 // fulfillment confirmed at the quoting site.
-func (s *Service) orderFromQuote(ctx context.Context, tx Store, a accounts.Actor, r CustomRequest, q CustomQuote) (Order, error) {
+func (s *Service) orderFromQuote(ctx context.Context, tx Store, a accounts.Actor, r CustomRequest, q CustomQuote, pre *routeLookup) (Order, error) {
 	minutes := int64(q.LabourHours) * 60
 	title := accounts.Text{RU: r.Title, KK: r.Title, EN: r.Title}
 	line := Line{Position: 1, EnterpriseID: q.EnterpriseID, CategoryCode: r.CategoryCode, Title: title, Unit: r.Unit,
@@ -761,7 +797,7 @@ func (s *Service) orderFromQuote(ctx context.Context, tx Store, a accounts.Actor
 	o := Order{BuyerOrgID: r.BuyerOrgID, BuyerRegion: r.BuyerRegion, CreatedBy: a.UserID, Status: StatusDraft,
 		DeliveryAddress: r.DeliveryAddress, DeliveryRegion: r.DeliveryRegion, RequestedDate: r.WantedDate,
 		BudgetLineID: r.BudgetLineID, Note: "Custom request " + r.Number, Lines: []Line{line}, TotalTiyn: line.AmountTiyn}
-	route, _, err := s.procurementRoute(ctx, o, "ru")
+	route, _, err := s.chooseRoute(ctx, o, "ru", pre)
 	if err != nil {
 		return Order{}, err
 	}

@@ -232,6 +232,9 @@ func TestCustomRequestToOrder(t *testing.T) {
 		o.Lines[0].ListingID != 0 || o.Lines[0].Title.RU != r.Title || o.Lines[0].Quantity != 30 || o.RequestedDate != r.WantedDate {
 		t.Fatalf("order %+v", o)
 	}
+	if o.ProcurementRoute != orders.RouteDirectPenalEnterprise {
+		t.Fatalf("procurement route %q", o.ProcurementRoute)
+	}
 	if len(o.Fulfillments) != 1 {
 		t.Fatalf("fulfillments %+v", o.Fulfillments)
 	}
