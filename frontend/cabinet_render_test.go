@@ -71,9 +71,10 @@ func sampleCabinetPages() map[string][]any {
 		Columns: []boardColumn{{Status: orders.FulfillmentRouted, Items: []orders.Fulfillment{routed}}, {Status: orders.FulfillmentConfirmed}},
 		Charts:  []loadChart{newLoadChart(load)}}
 	return map[string][]any{
-		pageCart:   {cart, cartBad, cartPage{Org: org}},
-		pageOrders: {ordersPage{Org: org, Orders: []orders.Order{o}, Statuses: orderStatuses, Status: "draft", CanOrder: true}, ordersPage{Org: org, Approvals: true}},
-		pageOrder:  {draft, pending, submitted},
+		pageCart: {cart, cartBad, cartPage{Org: org}},
+		pageOrders: {ordersPage{Org: org, Orders: []orders.Order{o}, Statuses: orderStatuses, Status: "draft", CanOrder: true}, ordersPage{Org: org, Approvals: true},
+			ordersPage{Org: org, Approvals: true, CanApprove: true}, ordersPage{Org: org, Approvals: true, CanApprove: true, Settings: orders.Settings{ApprovalRequired: true}}},
+		pageOrder: {draft, pending, submitted},
 		pageBudget: {budgetPage{Org: org, Lines: []orders.BudgetLine{budget}, CanCreate: true, Created: true, Form: form{Values: map[string]string{"year": "2026"}}},
 			budgetPage{Org: org, CanCreate: true, Form: form{Values: map[string]string{}, Errors: map[string]string{"amount": "bad", "form": "conflict"}}}},
 		pageQueue:       {queue, queuePage{Org: ent}},

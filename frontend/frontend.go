@@ -101,6 +101,7 @@ func (ui *UI) Register(app *fiber.App) {
 	app.Get("/orgs/:id/orders", ui.ordersPage)
 	app.Post("/orgs/:id/orders", ui.createOrder)
 	app.Get("/orgs/:id/approvals", ui.approvalsPage)
+	app.Post("/orgs/:id/order-settings", ui.saveOrderSettings)
 	app.Get("/orgs/:id/budget", ui.budgetPage)
 	app.Post("/orgs/:id/budget", ui.createBudgetLine)
 	app.Get("/orders/:id", ui.orderPage)

@@ -284,6 +284,9 @@ type ordersPage struct {
 	Statuses  []orders.Status
 	Approvals bool // the inbox of orders waiting for approval
 	CanOrder  bool
+	// Settings are the organization's order settings, which approvers change on the inbox.
+	Settings   orders.Settings
+	CanApprove bool
 }
 
 // orderStatuses are the order list's filter choices.
@@ -322,7 +325,13 @@ func (ui *UI) renderOrders(c *fiber.Ctx, approvals bool) error {
 		return err
 	}
 	page := ordersPage{Org: org, Orders: list, Status: string(status), Statuses: orderStatuses, Approvals: approvals,
-		CanOrder: allowed(actor, accounts.ActionManage, accounts.ResourceOrders, org)}
+		CanOrder:   allowed(actor, accounts.ActionManage, accounts.ResourceOrders, org),
+		CanApprove: allowed(actor, accounts.ActionManage, accounts.ResourceOrderApproval, org)}
+	if approvals {
+		if page.Settings, err = svc.Settings(ctx, actor, orgID); err != nil {
+			return err
+		}
+	}
 	return ui.render(c, fiber.StatusOK, pageOrders, ui.newView(c, page))
 }
 
@@ -333,6 +342,27 @@ func containsStatus(list []orders.Status, s orders.Status) bool {
 		}
 	}
 	return false
+}
+
+// saveOrderSettings turns the approval of the organization's orders on or off.
+func (ui *UI) saveOrderSettings(c *fiber.Ctx) error {
+	svc, err := ui.ordersService()
+	if err != nil {
+		return err
+	}
+	orgID, err := api.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	actor, err := signedIn(c)
+	if err != nil {
+		return err
+	}
+	set := orders.Settings{OrgID: orgID, ApprovalRequired: c.FormValue("approval_required") == "1"}
+	if _, err := svc.SaveSettings(c.UserContext(), actor, set); err != nil {
+		return err
+	}
+	return c.Redirect(orgPath(orgID, "approvals"), fiber.StatusSeeOther)
 }
 
 // orderPage is the data of an order's page.

@@ -21,6 +21,7 @@ import (
 	"github.com/sheber-kz/sheber/api"
 	"github.com/sheber-kz/sheber/catalog"
 	"github.com/sheber-kz/sheber/frontend"
+	"github.com/sheber-kz/sheber/orders"
 	"github.com/sheber-kz/sheber/storage/objects/objectstest"
 	"github.com/sheber-kz/sheber/storage/postgres"
 	"github.com/sheber-kz/sheber/storage/postgres/postgrestest"
@@ -56,6 +57,7 @@ type env struct {
 	store  *postgres.AccountsStore
 	hasher *argon2id.Hasher
 	cat    *catalog.Service
+	ord    *orders.Service
 }
 
 func newEnv(t *testing.T) *env {
@@ -66,8 +68,9 @@ func newEnv(t *testing.T) *env {
 		Hasher: hasher, PublicURL: "http://localhost"}
 	catalogStore := postgres.NewCatalogStore(db)
 	cat := &catalog.Service{Store: catalogStore, Directory: postgres.NewAccountsStore(db), Searcher: catalogStore, Objects: objectstest.New(t)}
-	return &env{app: newApp(t, &api.Server{Accounts: svc, Catalog: cat, Secret: []byte(testSecret)}), db: db,
-		store: postgres.NewAccountsStore(db), hasher: hasher, cat: cat}
+	ord := &orders.Service{Store: postgres.NewOrdersStore(db), Directory: postgres.NewAccountsStore(db), Procurement: postgres.NewProcurementStore(db)}
+	return &env{app: newApp(t, &api.Server{Accounts: svc, Catalog: cat, Orders: ord, Secret: []byte(testSecret)}), db: db,
+		store: postgres.NewAccountsStore(db), hasher: hasher, cat: cat, ord: ord}
 }
 
 var binSerial atomic.Int64

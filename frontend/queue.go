@@ -187,14 +187,6 @@ func (v fulfillmentView) Awaiting() int {
 	return n
 }
 
-// DueDate is the date the fulfillment is due: the promise, else the quote.
-func dueDate(f orders.Fulfillment) orders.Date {
-	if !f.PromisedDate.IsZero() {
-		return f.PromisedDate
-	}
-	return f.QuotedDate
-}
-
 // newFulfillmentView decides what actor may do to f; next is where its forms return.
 func (ui *UI) newFulfillmentView(c *fiber.Ctx, actor accounts.Actor, f orders.Fulfillment, next string) fulfillmentView {
 	today := orders.Today(ui.now())
