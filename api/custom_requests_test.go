@@ -3,6 +3,7 @@ package api_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -115,6 +116,19 @@ func TestCustomRequestsOverHTTP(t *testing.T) {
 		return q.ID
 	}
 	qa, qb := quote(managerA, siteA, 5_000_000), quote(managerB, siteB, 4_000_000)
+	// A repeat whose first response was never stored (the server died after the commit)
+	// renders the quote afresh.
+	if _, err := e.db.ExecContext(e.ctx(), `UPDATE idempotency_keys SET response_status = NULL, response_body = NULL WHERE key = $1`,
+		fmt.Sprintf("q-%d", siteA)); err != nil {
+		t.Fatal(err)
+	}
+	h := managerA.csrfHeader()
+	h["Idempotency-Key"] = fmt.Sprintf("q-%d", siteA)
+	again := e.do(t, req{method: "POST", path: path + "/quotes", session: managerA, headers: h,
+		body: fmt.Sprintf(`{"site_id":%d,"unit_price_tiyn":%d,"promised_date":%q,"labour_hours":20}`, siteA, 5_000_000, promised)})
+	if again.status != http.StatusCreated || again.header.Get("Idempotent-Replayed") != "true" || !strings.Contains(again.body, fmt.Sprintf(`"id":%d`, qa)) {
+		t.Fatalf("a repeat without a stored response: %s", again)
+	}
 	if r := post(managerA, path+"/quotes", fmt.Sprintf(`{"site_id":%d,"unit_price_tiyn":1,"promised_date":%q}`, siteB, promised)); r.status != http.StatusForbidden {
 		t.Fatalf("a manager quoted for another enterprise's site: %s", r)
 	}
