@@ -52,9 +52,9 @@ func TestBuyerCabinetApprovalFlow(t *testing.T) {
 
 	req := newBrowser(t, e.app)
 	signIn(t, req, "req@school3.kz")
-	p = req.get(fmt.Sprintf("/catalog/%d", s.desk.ID))
+	p = req.get(fmt.Sprintf("/catalog/%d", s.shanyrak.ID))
 	p.expect(t, http.StatusOK, `id="cart-quantity"`)
-	req.post(fmt.Sprintf("/catalog/%d/cart", s.desk.ID), url.Values{"_csrf": {p.csrf(t)}, "org_id": {fmt.Sprint(school.ID)}, "quantity": {"10"}}).
+	req.post(fmt.Sprintf("/catalog/%d/cart", s.shanyrak.ID), url.Values{"_csrf": {p.csrf(t)}, "org_id": {fmt.Sprint(school.ID)}, "quantity": {"10"}}).
 		expectRedirect(t, org("cart?added=1"))
 	p = req.get(org("cart"))
 	p.expect(t, http.StatusOK, `value="10"`, `id="make-order"`)
@@ -110,6 +110,43 @@ func TestBuyerCabinetApprovalFlow(t *testing.T) {
 	}
 	mgr.get(fmt.Sprintf("/orgs/%d/queue?state=nonsense", s.enterprise.ID)).expect(t, http.StatusUnprocessableEntity, "state")
 
+	// The producer's forms: accept with the quoted date, record 4 made, ship 4 (partial),
+	// mark the rest ready and ship it; the buyer marks delivered, accepts 9 and rejects 1,
+	// which goes back to the queue as rework.
+	fpath := regexp.MustCompile(`href="(/fulfillments/(\d+))"`).FindStringSubmatch(p.body)
+	fl := fpath[2]
+	p = mgr.get(fpath[1])
+	p.expect(t, http.StatusOK, `id="confirm-button-`+fl+`"`)
+	tok := p.csrf(t)
+	mgr.post(fpath[1]+"/confirm", url.Values{"_csrf": {tok}, "next": {fpath[1]}}).expectRedirect(t, fpath[1]+"?done=confirm")
+	p = mgr.get(fpath[1])
+	line := regexp.MustCompile(`name="units_(\d+)"`).FindStringSubmatch(p.body)
+	if line == nil {
+		t.Fatalf("no progress form:\n%s", p.body)
+	}
+	mgr.post(fpath[1]+"/progress", url.Values{"_csrf": {tok}, "units_" + line[1]: {"4"}}).expectRedirect(t, fpath[1]+"?done=progress")
+	mgr.post(fpath[1]+"/ship", url.Values{"_csrf": {tok}, "waybill": {""}, "ship_" + line[1]: {"4"}}).expect(t, http.StatusUnprocessableEntity, "waybill")
+	mgr.post(fpath[1]+"/ship", url.Values{"_csrf": {tok}, "waybill": {"ТТН-1"}, "ship_" + line[1]: {"4"}}).expectRedirect(t, fpath[1]+"?done=ship")
+	mgr.post(fpath[1]+"/ready", url.Values{"_csrf": {tok}}).expectRedirect(t, fpath[1]+"?done=ready")
+	mgr.post(fpath[1]+"/ship", url.Values{"_csrf": {tok}, "waybill": {"ТТН-2"}, "ship_" + line[1]: {"6"}}).expectRedirect(t, fpath[1]+"?done=ship")
+	mgr.get(fpath[1]).expect(t, http.StatusOK, `id="fulfillment-state" class="status status-shipped"`, "ТТН-1", "ТТН-2")
+
+	p = req.get(orderPath)
+	p.expect(t, http.StatusOK, `id="deliver-button-`+fl+`"`)
+	req.post(fpath[1]+"/deliver", url.Values{"_csrf": {p.csrf(t)}, "next": {orderPath}}).expectRedirect(t, orderPath+"?done=deliver")
+	p = req.get(orderPath)
+	p.expect(t, http.StatusOK, `id="accept-button-`+fl+`"`, `name="accepted_`+line[1]+`"`)
+	req.post(fpath[1]+"/accept", url.Values{"_csrf": {p.csrf(t)}, "next": {orderPath}, "accepted_" + line[1]: {"9"}, "rejected_" + line[1]: {"1"},
+		"defect_reason": {"скол столешницы"}}).expectRedirect(t, orderPath+"?done=accept")
+	req.get(orderPath).expect(t, http.StatusOK, `status-rework fulfillment-state`, "скол столешницы")
+	p = mgr.get(fmt.Sprintf("/orgs/%d/queue?state=rework", s.enterprise.ID))
+	p.expect(t, http.StatusOK, `id="column-rework"`, `href="`+fpath[1]+`"`)
+	if regexp.MustCompile(`id="column-routed"`).MatchString(p.body) {
+		t.Error("the state filter still shows other columns")
+	}
+	// The buyer may not run the producer's side.
+	req.post(fpath[1]+"/ready", url.Values{"_csrf": {p.csrf(t)}}).expect(t, http.StatusForbidden)
+
 	// Another school sees nothing of it.
 	out := newBrowser(t, e.app)
 	signIn(t, out, "req@school4.kz")
@@ -127,7 +164,8 @@ func TestBuyerCabinetApprovalFlow(t *testing.T) {
 	for _, ev := range evs {
 		actions = append(actions, ev.Action)
 	}
-	want := []orders.Action{orders.ActionCreate, orders.ActionRequestApproval, orders.ActionReturn, orders.ActionRequestApproval, orders.ActionApprove, orders.ActionRoute}
+	want := []orders.Action{orders.ActionCreate, orders.ActionRequestApproval, orders.ActionReturn, orders.ActionRequestApproval, orders.ActionApprove, orders.ActionRoute,
+		orders.ActionConfirm, orders.ActionProgress, orders.ActionShip, orders.ActionMarkReady, orders.ActionShip, orders.ActionDeliver, orders.ActionAccept}
 	if fmt.Sprint(actions) != fmt.Sprint(want) {
 		t.Errorf("the record: %v; want %v", actions, want)
 	}
