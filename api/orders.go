@@ -669,6 +669,27 @@ func party(o accounts.Organization, lang string) pdf.Party {
 	return p
 }
 
+// unitNames are the units of measure as documents print them; the same words as the
+// pages' "unit.*" messages in frontend/locales (a test keeps them equal).
+var unitNames = map[string]accounts.Text{
+	"piece": {RU: "шт.", KK: "дана", EN: "pcs"},
+	"set":   {RU: "компл.", KK: "жиынтық", EN: "sets"},
+	"pair":  {RU: "пар", KK: "жұп", EN: "pairs"},
+	"m":     {RU: "м", KK: "м", EN: "m"},
+	"m2":    {RU: "м²", KK: "м²", EN: "m²"},
+	"m3":    {RU: "м³", KK: "м³", EN: "m³"},
+	"kg":    {RU: "кг", KK: "кг", EN: "kg"},
+	"t":     {RU: "т", KK: "т", EN: "t"},
+}
+
+// unitName is a unit's name in lang; an unknown unit prints as its code.
+func unitName(code, lang string) string {
+	if t, ok := unitNames[code]; ok {
+		return t.In(lang)
+	}
+	return code
+}
+
 func siteLine(s orders.Site, lang string) string {
 	if s.ID == 0 {
 		return ""
@@ -721,7 +742,7 @@ func (s *Server) orderConfirmation(c *fiber.Ctx) error {
 		}
 	}
 	for _, l := range cf.Lines {
-		d.Lines = append(d.Lines, pdf.Line{Title: l.Title.In(lang), Unit: l.Unit, Quantity: int64(l.Quantity),
+		d.Lines = append(d.Lines, pdf.Line{Title: l.Title.In(lang), Unit: unitName(l.Unit, lang), Quantity: int64(l.Quantity),
 			UnitPriceTiyn: l.UnitPriceTiyn, AmountTiyn: l.AmountTiyn, VATIncluded: l.VATIncluded})
 		d.TotalTiyn += l.AmountTiyn
 		if l.VATIncluded {
@@ -765,7 +786,7 @@ func (s *Server) acceptanceAct(c *fiber.Ctx) error {
 	}
 	for _, l := range f.Lines {
 		amount := int64(l.Accepted) * l.UnitPriceTiyn
-		d.Lines = append(d.Lines, pdf.ActLine{Title: l.Title.In(lang), Unit: l.Unit, Shipped: int64(l.Shipped), Accepted: int64(l.Accepted),
+		d.Lines = append(d.Lines, pdf.ActLine{Title: l.Title.In(lang), Unit: unitName(l.Unit, lang), Shipped: int64(l.Shipped), Accepted: int64(l.Accepted),
 			Rejected: int64(l.Rejected), DefectReason: strings.Join(reasons[l.OrderLineID], "; "), UnitPriceTiyn: l.UnitPriceTiyn,
 			AcceptedAmountTiyn: amount})
 		d.TotalAcceptedTiyn += amount

@@ -1,6 +1,9 @@
 package api
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -8,6 +11,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/sheber-kz/sheber/accounts"
+	"github.com/sheber-kz/sheber/catalog"
 )
 
 // FuzzIdempotencyKey reads any value as Idempotency-Key: a key is taken exactly as it came
@@ -50,4 +54,25 @@ func FuzzIdempotencyKey(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestUnitNamesMatchLocales keeps the documents' units equal to the pages' words for them,
+// for every unit of the catalog.
+func TestUnitNamesMatchLocales(t *testing.T) {
+	for _, lang := range []string{"ru", "kk", "en"} {
+		b, err := os.ReadFile(filepath.Join("..", "frontend", "locales", lang+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var messages map[string]string
+		if err := json.Unmarshal(b, &messages); err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range catalog.Units {
+			want := messages["unit."+string(u)]
+			if got := unitName(string(u), lang); want == "" || got != want {
+				t.Errorf("unit %s in %s: documents print %q, the pages %q", u, lang, got, want)
+			}
+		}
+	}
 }
