@@ -176,3 +176,33 @@ func cabinetRuntimeKeys() []string {
 	}
 	return append(keys, "fulfillment.side_buyer", "fulfillment.side_producer")
 }
+
+// The producer is offered a decline, not a cancel, for a part it has not accepted; the
+// buyer can cancel it, and only the buyer marks delivered and accepts.
+func TestFulfillmentFormsBySide(t *testing.T) {
+	routed := orders.Fulfillment{ID: 1, Status: orders.FulfillmentRouted, Lines: []orders.FulfillmentLine{{OrderLineID: 1, Quantity: 2}}}
+	delivered := orders.Fulfillment{ID: 2, Status: orders.FulfillmentDelivered, Lines: []orders.FulfillmentLine{{OrderLineID: 1, Quantity: 2, Made: 2, Shipped: 2, Delivered: 2}}}
+	cases := []struct {
+		v    fulfillmentView
+		show []string
+		hide []string
+	}{
+		{fulfillmentView{Fulfillment: routed, Producer: true}, []string{"confirm", "decline"}, []string{"cancel", "ship", "deliver", "accept"}},
+		{fulfillmentView{Fulfillment: routed, Buyer: true}, []string{"cancel"}, []string{"confirm", "decline", "deliver", "accept"}},
+		{fulfillmentView{Fulfillment: delivered, Buyer: true}, []string{"accept", "cancel"}, []string{"deliver", "ship", "ready"}},
+		{fulfillmentView{Fulfillment: delivered, Producer: true}, []string{"cancel"}, []string{"accept", "deliver", "ship"}},
+		{fulfillmentView{Fulfillment: delivered}, nil, []string{"accept", "cancel", "ship"}},
+	}
+	for i, c := range cases {
+		for _, a := range c.show {
+			if !c.v.Shows(a) {
+				t.Errorf("#%d (%s): %s is not shown", i, c.v.Status, a)
+			}
+		}
+		for _, a := range c.hide {
+			if c.v.Shows(a) {
+				t.Errorf("#%d (%s): %s is shown", i, c.v.Status, a)
+			}
+		}
+	}
+}

@@ -159,6 +159,11 @@ func (v fulfillmentView) Shows(action string) bool {
 		if !v.Producer && !v.Buyer {
 			return false
 		}
+		// The producer's side can only ask to cancel work it took on; a part it has not
+		// accepted is declined instead.
+		if v.Producer && (v.Status == orders.FulfillmentRouted || v.Status == orders.FulfillmentReturned) {
+			return false
+		}
 	}
 	if action == "deliver" {
 		return v.Undelivered() > 0 && !v.Status.Terminal()
