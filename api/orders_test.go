@@ -578,3 +578,65 @@ func TestOrderAPIRefusals(t *testing.T) {
 		t.Errorf("record after cancellation: %s", r)
 	}
 }
+
+// TestOrderConfirmationPerProducer: an order split to two enterprises has a confirmation
+// per enterprise; the buyer names the one it wants, each producer gets only its own part.
+func TestOrderConfirmationPerProducer(t *testing.T) {
+	m := newMarket(t)
+	second := m.org(accounts.KindProducerEnterprise, "Second Workshops")
+	institution := accounts.Organization{BIN: validBIN(t), Kind: accounts.KindProducerInstitution, Subtype: accounts.Subtypes[accounts.KindProducerInstitution][0],
+		Name: accounts.Text{RU: "Учреждение № 29", KK: "№ 29 мекеме", EN: "Institution No. 29"}, Region: "karaganda", InstitutionNumber: 29}
+	if err := m.store.CreateOrganization(m.ctx(), &institution); err != nil {
+		t.Fatal(err)
+	}
+	site := m.env.site(second, institution, "S1", accounts.WorkshopWoodwork)
+	u := m.user("manager@second.kz", map[int64]accounts.Role{second.ID: accounts.RoleProducerManager})
+	manager2 := m.login(t, u.Email)
+	actor := accounts.Actor{UserID: u.ID, Memberships: []accounts.Member{{Membership: accounts.Membership{UserID: u.ID,
+		OrgID: second.ID, Role: accounts.RoleProducerManager}, OrgKind: second.Kind, Region: second.Region}}}
+	l, err := m.catalog.CreateListing(m.ctx(), actor, second.ID, catalog.ListingInput{Title: accounts.Text{RU: "Шкаф", KK: "Шкаф", EN: "Cupboard"},
+		CategoryCode: "furniture-desks", Unit: catalog.UnitPiece, PriceTiyn: 5_000_000, MinOrderQty: 1, LeadTimeDays: 5,
+		LabourMinutesPerUnit: 90, SiteIDs: []int64{site}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.catalog.SetStatus(m.ctx(), actor, l.ID, l.Version, catalog.StatusPublished); err != nil {
+		t.Fatal(err)
+	}
+	r := m.must(t, 201, m.requester, "POST", m.orgPath(m.buyer.ID, "orders"),
+		fmt.Sprintf(`{"lines":[{"listing_id":%d,"quantity":1},{"listing_id":%d,"quantity":1}],"delivery_address":"Өскемен","budget_line_id":%d,"submit":true}`,
+			m.desk, l.ID, m.budget), nil)
+	var o orderOut
+	r.decode(t, &o)
+	if len(o.Fulfillments) != 2 {
+		t.Fatalf("split: %s", r)
+	}
+	doc := func(enterprise int64) string {
+		p := fmt.Sprintf("/api/v1/orders/%d/confirmation.pdf", o.ID)
+		if enterprise != 0 {
+			p += fmt.Sprintf("?enterprise_id=%d", enterprise)
+		}
+		return p
+	}
+	r = m.must(t, 422, m.requester, "GET", doc(0), "", nil)
+	if _, _, fields := r.errorEnvelope(t); fields["enterprise_id"] == "" {
+		t.Errorf("several producers without enterprise_id: %s", r)
+	}
+	for _, c := range []struct {
+		who        *session
+		enterprise int64
+		want       int
+	}{
+		{m.requester, m.enterprise.ID, 200}, {m.requester, second.ID, 200}, {m.requester, m.otherBuyer.ID, 404},
+		{m.manager, 0, 200}, {m.manager, m.enterprise.ID, 200}, {m.manager, second.ID, 404},
+		{manager2, 0, 200}, {manager2, m.enterprise.ID, 404}, {m.outsider, second.ID, 404},
+	} {
+		r := m.call(t, c.who, "GET", doc(c.enterprise), "", nil)
+		if r.status != c.want || (c.want == 200 && !strings.HasPrefix(r.body, "%PDF-")) {
+			t.Errorf("enterprise %d: %d, want %d", c.enterprise, r.status, c.want)
+		}
+		if c.want == 200 && c.enterprise != 0 && !strings.Contains(r.header.Get("Content-Disposition"), fmt.Sprintf("-%d-confirmation", c.enterprise)) {
+			t.Errorf("file name %q does not name enterprise %d", r.header.Get("Content-Disposition"), c.enterprise)
+		}
+	}
+}
