@@ -203,6 +203,17 @@ func derivedStatus(lines []FulfillmentLine) FulfillmentStatus {
 	return FulfillmentConfirmed
 }
 
+// AnyDelivered reports whether some units reached the buyer (an acceptance act can be
+// drawn up).
+func (f Fulfillment) AnyDelivered() bool {
+	for _, l := range f.Lines {
+		if l.Delivered > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // productionStarted reports whether work has begun: a unit made beyond stock, or shipped.
 func (f Fulfillment) productionStarted() bool {
 	for _, l := range f.Lines {
