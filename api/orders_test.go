@@ -268,6 +268,11 @@ func TestOrderWholePathOverHTTP(t *testing.T) {
 	if f.Status != "shipped" {
 		t.Fatalf("second shipment: %+v", f)
 	}
+	// A repeat of the shipment that moved the state on replays it, not 409.
+	r = m.must(t, 201, m.manager, "POST", fpath(f.ID, "/shipments"), `{"waybill":"ТТН-2"}`, map[string]string{"Idempotency-Key": "ship-2"})
+	if r.header.Get("Idempotent-Replayed") != "true" {
+		t.Errorf("repeated shipment not replayed: %s", r)
+	}
 	f = step(m.requester, 200, "POST", "/deliver", `{}`, nil)
 	if f.Status != "delivered" {
 		t.Fatalf("delivered: %+v", f)
@@ -289,9 +294,15 @@ func TestOrderWholePathOverHTTP(t *testing.T) {
 	}
 	step(m.manager, 201, "POST", "/shipments", `{"waybill":"ТТН-3"}`, nil)
 	step(m.requester, 200, "POST", "/deliver", "", nil)
-	f = step(m.requester, 201, "POST", "/acceptances", fmt.Sprintf(`{"lines":[{"order_line_id":%d,"accepted":1}]}`, deskLine), nil)
+	final := fmt.Sprintf(`{"lines":[{"order_line_id":%d,"accepted":1}]}`, deskLine)
+	f = step(m.requester, 201, "POST", "/acceptances", final, map[string]string{"Idempotency-Key": "accept-2"})
 	if f.Status != "closed" {
 		t.Fatalf("final acceptance: %+v", f)
+	}
+	// Its repeat, after the close, is replayed, not refused by the state.
+	r = m.must(t, 201, m.requester, "POST", fpath(f.ID, "/acceptances"), final, map[string]string{"Idempotency-Key": "accept-2"})
+	if r.header.Get("Idempotent-Replayed") != "true" || !strings.Contains(r.body, `"status":"closed"`) {
+		t.Errorf("repeated final acceptance: %s", r)
 	}
 	r = m.must(t, 200, m.requester, "GET", fmt.Sprintf("/api/v1/orders/%d", o.ID), "", nil)
 	r.decode(t, &o)

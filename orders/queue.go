@@ -97,9 +97,19 @@ func (s *Service) Load(ctx context.Context, a accounts.Actor, enterpriseID int64
 // the fulfillment fresh.
 func (s *Service) fulfillmentTransition(ctx context.Context, a accounts.Actor, id int64, side Side, action Action,
 	change func(tx Store, o *Order, f *Fulfillment) error) (Fulfillment, error) {
+	f, _, err := s.keyedTransition(ctx, a, id, side, action, nil, change)
+	return f, err
+}
+
+// keyedTransition is fulfillmentTransition for a create with an idempotency key: the key
+// is claimed once the actor is known to may act, before the state is checked, so that a
+// repeat of the request that moved the state on gets its replay rather than a 409.
+func (s *Service) keyedTransition(ctx context.Context, a accounts.Actor, id int64, side Side, action Action, key *IdempotencyKey,
+	change func(tx Store, o *Order, f *Fulfillment) error) (Fulfillment, *IdempotentResult, error) {
 	if a.Anonymous() {
-		return Fulfillment{}, &accounts.Error{Code: accounts.CodeUnauthenticated, Message: "sign in first"}
+		return Fulfillment{}, nil, &accounts.Error{Code: accounts.CodeUnauthenticated, Message: "sign in first"}
 	}
+	var replay *IdempotentResult
 	err := s.Store.InTx(ctx, func(tx Store) error {
 		peek, err := tx.Fulfillment(ctx, id, false)
 		if err != nil {
@@ -126,6 +136,14 @@ func (s *Service) fulfillmentTransition(ctx context.Context, a accounts.Actor, i
 			}
 			return err
 		}
+		r, err := claim(ctx, tx, key)
+		if err != nil {
+			return err
+		}
+		if r != nil {
+			replay = r
+			return errReplay
+		}
 		if err := checkFulfillment(action, f); err != nil {
 			return err
 		}
@@ -142,10 +160,14 @@ func (s *Service) fulfillmentTransition(ctx context.Context, a accounts.Actor, i
 		}
 		return s.settleOrder(ctx, tx, a, &o, f)
 	})
-	if err != nil {
-		return Fulfillment{}, err
+	if replay != nil {
+		return Fulfillment{}, replay, nil
 	}
-	return s.Store.Fulfillment(ctx, id, false)
+	if err != nil {
+		return Fulfillment{}, nil, err
+	}
+	f, err := s.Store.Fulfillment(ctx, id, false)
+	return f, nil, err
 }
 
 // settleOrder updates order o after a change of its fulfillment changed: its money from
@@ -369,16 +391,8 @@ type ShipmentInput struct {
 
 // Ship records a shipment of made units, possibly partial.
 func (s *Service) Ship(ctx context.Context, a accounts.Actor, id int64, in ShipmentInput, key *IdempotencyKey) (Fulfillment, *IdempotentResult, error) {
-	var replay *IdempotentResult
-	f, err := s.fulfillmentTransition(ctx, a, id, SideProducer, ActionShip, func(tx Store, o *Order, f *Fulfillment) error {
-		r, err := claim(ctx, tx, key)
-		if err != nil || r != nil {
-			replay = r
-			if r != nil {
-				return errReplay
-			}
-			return err
-		}
+	return s.keyedTransition(ctx, a, id, SideProducer, ActionShip, key, func(tx Store, o *Order, f *Fulfillment) error {
+		var err error
 		in.Waybill = strings.TrimSpace(in.Waybill)
 		v := accounts.Validation{}
 		if in.Waybill == "" {
@@ -438,10 +452,6 @@ func (s *Service) Ship(ctx context.Context, a accounts.Actor, id int64, in Shipm
 		}
 		return s.notifyOrg(ctx, tx, o.BuyerOrgID, buyerRoles, NotifyShipped, o, f, in.Waybill)
 	})
-	if replay != nil {
-		return Fulfillment{}, replay, nil
-	}
-	return f, nil, err
 }
 
 // errReplay rolls back a transaction that found its idempotency key used: the caller
@@ -491,16 +501,7 @@ type AcceptanceInput struct {
 // the days it was late.
 func (s *Service) Accept(ctx context.Context, a accounts.Actor, id int64, in AcceptanceInput, key *IdempotencyKey) (Fulfillment, *IdempotentResult, error) {
 	in.DefectReason = strings.TrimSpace(in.DefectReason)
-	var replay *IdempotentResult
-	f, err := s.fulfillmentTransition(ctx, a, id, SideBuyer, ActionAccept, func(tx Store, o *Order, f *Fulfillment) error {
-		r, err := claim(ctx, tx, key)
-		if err != nil || r != nil {
-			replay = r
-			if r != nil {
-				return errReplay
-			}
-			return err
-		}
+	return s.keyedTransition(ctx, a, id, SideBuyer, ActionAccept, key, func(tx Store, o *Order, f *Fulfillment) error {
 		acc, err := s.judge(f, in)
 		if err != nil {
 			return err
@@ -565,10 +566,6 @@ func (s *Service) Accept(ctx context.Context, a accounts.Actor, id int64, in Acc
 		}
 		return s.notifyOrg(ctx, tx, f.EnterpriseID, producerRoles, NotifyAccepted, o, f, in.DefectReason)
 	})
-	if replay != nil {
-		return Fulfillment{}, replay, nil
-	}
-	return f, nil, err
 }
 
 func sumAccepted(ls []AcceptanceLine) int {
