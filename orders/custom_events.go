@@ -1,10 +1,7 @@
 package orders
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/binary"
 	"fmt"
 	"time"
 
@@ -32,46 +29,21 @@ type RequestEvent struct {
 
 // ComputeHash returns SHA-256 over PrevHash and every field of e, length-prefixed, under
 // a prefix of its own so that no request event can pass for an order event.
-func (e RequestEvent) ComputeHash() []byte {
-	h := sha256.New()
-	h.Write([]byte("sheber-request-event-v1"))
-	field := func(b []byte) {
-		var n [8]byte
-		binary.BigEndian.PutUint64(n[:], uint64(len(b)))
-		h.Write(n[:])
-		h.Write(b)
-	}
-	num := func(v int64) {
-		var n [8]byte
-		binary.BigEndian.PutUint64(n[:], uint64(v))
-		field(n[:])
-	}
-	field(e.PrevHash)
-	num(e.RequestID)
-	num(int64(e.Seq))
-	num(e.QuoteID)
-	num(e.At.UTC().UnixMicro())
-	num(e.ActorUserID)
-	num(e.ActorTokenID)
-	num(e.ActorOrgID)
-	field([]byte(e.Action))
-	field([]byte(e.From))
-	field([]byte(e.To))
-	field([]byte(e.Reason))
-	field([]byte(e.Data))
-	return h.Sum(nil)
+func (e RequestEvent) ComputeHash() []byte { return e.link().hash() }
+
+func (e RequestEvent) link() link {
+	return link{prefix: "sheber-request-event-v1", prevHash: e.PrevHash, subject: e.RequestID, seq: e.Seq, about: e.QuoteID,
+		at: e.At, user: e.ActorUserID, token: e.ActorTokenID, org: e.ActorOrgID, action: e.Action, from: e.From, to: e.To,
+		reason: e.Reason, data: e.Data}
 }
 
 func (e *RequestEvent) seal(prev *RequestEvent) {
-	e.At = e.At.UTC().Truncate(time.Microsecond)
-	if e.Data == "" {
-		e.Data = "{}"
+	var prevSeq int
+	var prevHash []byte
+	if prev != nil {
+		prevSeq, prevHash = prev.Seq, prev.Hash
 	}
-	if prev == nil {
-		e.Seq, e.PrevHash = 1, genesis
-	} else {
-		e.Seq, e.PrevHash = prev.Seq+1, prev.Hash
-	}
+	e.At, e.Data, e.Seq, e.PrevHash = sealed(e.At, e.Data, prev == nil, prevSeq, prevHash)
 	e.Hash = e.ComputeHash()
 }
 
@@ -89,22 +61,11 @@ func (e *RequestChainError) Error() string {
 // VerifyRequestChain checks one request's events in Seq order, as VerifyChain does an
 // order's.
 func VerifyRequestChain(events []RequestEvent) error {
-	for i, e := range events {
-		if e.Seq != i+1 {
-			return &RequestChainError{RequestID: e.RequestID, Seq: e.Seq, Problem: fmt.Sprintf("sequence number %d where %d was due (an event is missing)", e.Seq, i+1)}
-		}
-		want := genesis
-		if i > 0 {
-			want = events[i-1].Hash
-		}
-		if !bytes.Equal(e.PrevHash, want) {
-			return &RequestChainError{RequestID: e.RequestID, Seq: e.Seq, Problem: "does not point at the hash of the event before it"}
-		}
-		if !bytes.Equal(e.Hash, e.ComputeHash()) {
-			return &RequestChainError{RequestID: e.RequestID, Seq: e.Seq, Problem: "its content does not match its hash (it was changed)"}
-		}
+	i, problem := brokenLink(len(events), func(i int) (link, []byte) { return events[i].link(), events[i].Hash })
+	if i < 0 {
+		return nil
 	}
-	return nil
+	return &RequestChainError{RequestID: events[i].RequestID, Seq: events[i].Seq, Problem: problem}
 }
 
 // VerifyRequestChains checks the chain of every custom request, as VerifyChains does

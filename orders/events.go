@@ -1,9 +1,7 @@
 package orders
 
 import (
-	"bytes"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -35,47 +33,22 @@ var genesis = make([]byte, sha256.Size)
 
 // ComputeHash returns SHA-256 over PrevHash and every field of e in a fixed, length-
 // prefixed layout, so that no two different events share an encoding.
-func (e Event) ComputeHash() []byte {
-	h := sha256.New()
-	h.Write([]byte("sheber-order-event-v1"))
-	field := func(b []byte) {
-		var n [8]byte
-		binary.BigEndian.PutUint64(n[:], uint64(len(b)))
-		h.Write(n[:])
-		h.Write(b)
-	}
-	num := func(v int64) {
-		var n [8]byte
-		binary.BigEndian.PutUint64(n[:], uint64(v))
-		field(n[:])
-	}
-	field(e.PrevHash)
-	num(e.OrderID)
-	num(int64(e.Seq))
-	num(e.FulfillmentID)
-	num(e.At.UTC().UnixMicro())
-	num(e.ActorUserID)
-	num(e.ActorTokenID)
-	num(e.ActorOrgID)
-	field([]byte(e.Action))
-	field([]byte(e.From))
-	field([]byte(e.To))
-	field([]byte(e.Reason))
-	field([]byte(e.Data))
-	return h.Sum(nil)
+func (e Event) ComputeHash() []byte { return e.link().hash() }
+
+func (e Event) link() link {
+	return link{prefix: "sheber-order-event-v1", prevHash: e.PrevHash, subject: e.OrderID, seq: e.Seq, about: e.FulfillmentID,
+		at: e.At, user: e.ActorUserID, token: e.ActorTokenID, org: e.ActorOrgID, action: e.Action, from: e.From, to: e.To,
+		reason: e.Reason, data: e.Data}
 }
 
 // seal sets e's Seq, PrevHash and Hash as the event after prev (nil for the first).
 func (e *Event) seal(prev *Event) {
-	e.At = e.At.UTC().Truncate(time.Microsecond)
-	if e.Data == "" {
-		e.Data = "{}"
+	var prevSeq int
+	var prevHash []byte
+	if prev != nil {
+		prevSeq, prevHash = prev.Seq, prev.Hash
 	}
-	if prev == nil {
-		e.Seq, e.PrevHash = 1, genesis
-	} else {
-		e.Seq, e.PrevHash = prev.Seq+1, prev.Hash
-	}
+	e.At, e.Data, e.Seq, e.PrevHash = sealed(e.At, e.Data, prev == nil, prevSeq, prevHash)
 	e.Hash = e.ComputeHash()
 }
 
@@ -93,22 +66,11 @@ func (e *ChainError) Error() string {
 // VerifyChain checks events, one order's in Seq order: numbered from 1 without gaps, each
 // pointing at the hash of the one before and holding the hash of its own content.
 func VerifyChain(events []Event) error {
-	for i, e := range events {
-		if e.Seq != i+1 {
-			return &ChainError{OrderID: e.OrderID, Seq: e.Seq, Problem: fmt.Sprintf("sequence number %d where %d was due (an event is missing)", e.Seq, i+1)}
-		}
-		want := genesis
-		if i > 0 {
-			want = events[i-1].Hash
-		}
-		if !bytes.Equal(e.PrevHash, want) {
-			return &ChainError{OrderID: e.OrderID, Seq: e.Seq, Problem: "does not point at the hash of the event before it"}
-		}
-		if !bytes.Equal(e.Hash, e.ComputeHash()) {
-			return &ChainError{OrderID: e.OrderID, Seq: e.Seq, Problem: "its content does not match its hash (it was changed)"}
-		}
+	i, problem := brokenLink(len(events), func(i int) (link, []byte) { return events[i].link(), events[i].Hash })
+	if i < 0 {
+		return nil
 	}
-	return nil
+	return &ChainError{OrderID: events[i].OrderID, Seq: events[i].Seq, Problem: problem}
 }
 
 // eventData encodes facts of an event as canonical JSON: encoding/json writes map keys
