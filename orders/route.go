@@ -2,6 +2,7 @@ package orders
 
 import (
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/sheber-kz/sheber/accounts"
@@ -66,9 +67,10 @@ func work(lines []FulfillmentLine, orderLines map[int64]Line) (minutes int64, le
 	return minutes, leadTimeDays
 }
 
-// candidates ranks the sites siteIDs for work needing minutes with leadTimeDays, to be
-// delivered to region, as of today. The sites must be locked if the choice is booked.
-func (s *Service) candidates(ctx context.Context, tx Store, siteIDs []int64, minutes int64, leadTimeDays int, region string, today Date) ([]Candidate, error) {
+// candidates ranks the sites siteIDs of enterprise enterpriseID for work needing minutes
+// with leadTimeDays, to be delivered to region, as of today. The sites must be locked if
+// the choice is booked. The enterprise's sites are read in one query, not one a site.
+func (s *Service) candidates(ctx context.Context, tx Store, enterpriseID int64, siteIDs []int64, minutes int64, leadTimeDays int, region string, today Date) ([]Candidate, error) {
 	if len(siteIDs) == 0 {
 		return nil, nil
 	}
@@ -80,11 +82,19 @@ func (s *Service) candidates(ctx context.Context, tx Store, siteIDs []int64, min
 	if err != nil {
 		return nil, err
 	}
+	all, err := tx.Sites(ctx, enterpriseID)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]Site, len(all))
+	for _, site := range all {
+		byID[site.ID] = site
+	}
 	cands := make([]Candidate, 0, len(siteIDs))
 	for _, id := range siteIDs {
-		site, err := tx.Site(ctx, id)
-		if err != nil {
-			return nil, err
+		site, ok := byID[id]
+		if !ok {
+			return nil, accounts.Internal(fmt.Errorf("orders: site %d is not one of enterprise %d's", id, enterpriseID))
 		}
 		weekly := int64(site.WeeklyCapacityHours) * 60
 		cands = append(cands, Candidate{Site: site, FreeMinutes: FreeMinutes(weekly, load[id], today),
@@ -167,7 +177,7 @@ func (s *Service) route(ctx context.Context, tx Store, a accounts.Actor, o *Orde
 	minutes, lead := work(f.Lines, orderLines)
 	f.LabourMinutes = minutes
 	today := Today(s.now())
-	cands, err := s.candidates(ctx, tx, eligible, minutes, lead, o.DeliveryRegion, today)
+	cands, err := s.candidates(ctx, tx, f.EnterpriseID, eligible, minutes, lead, o.DeliveryRegion, today)
 	if err != nil {
 		return err
 	}
@@ -272,7 +282,7 @@ func (s *Service) Quote(ctx context.Context, a accounts.Actor, orderID int64) ([
 				fls = append(fls, FulfillmentLine{OrderLineID: l.ID, Quantity: l.Quantity, FromStock: took, Made: took})
 			}
 			minutes, lead := work(fls, byID)
-			if q.Candidates, err = s.candidates(ctx, tx, p.SiteIDs, minutes, lead, o.DeliveryRegion, Today(s.now())); err != nil {
+			if q.Candidates, err = s.candidates(ctx, tx, p.EnterpriseID, p.SiteIDs, minutes, lead, o.DeliveryRegion, Today(s.now())); err != nil {
 				return err
 			}
 			quotes = append(quotes, q)
