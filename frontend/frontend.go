@@ -111,6 +111,12 @@ func (ui *UI) Register(app *fiber.App) {
 	app.Post("/fulfillments/:id/:action", ui.fulfillmentAction)
 	app.Get("/notifications", ui.notificationsPage)
 	app.Post("/notifications/read", ui.markRead)
+	app.Get("/orgs/:id/custom-requests", ui.customRequestsPage)
+	app.Get("/orgs/:id/custom-requests/new", ui.newRequestForm)
+	app.Post("/orgs/:id/custom-requests", ui.createRequest)
+	app.Get("/orgs/:id/invited-requests", ui.invitedRequestsPage)
+	app.Get("/cabinet/custom-requests/:id", ui.customRequestPage)
+	app.Post("/cabinet/custom-requests/:id/:action", ui.requestAction)
 
 	app.Get("/invitations/:token", ui.invitation)
 	app.Post("/invitations/:token", ui.acceptInvitation)

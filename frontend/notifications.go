@@ -18,17 +18,28 @@ type notificationItem struct {
 	orders.Notification
 	Text string
 	Link string
+	// Request: it is about a custom request, and Link is the list of requests.
+	Request bool
 }
 
 // notificationsPage is the data of the notification list.
 type notificationsPage struct {
 	Items  []notificationItem
 	Unread int
+	// OlderURL and NewestURL page the list (see pageLinks).
+	OlderURL, NewestURL string
 }
 
 // notificationLink is the page a notification is about: the order for its buyer's people,
 // the fulfillment order for the producer's.
 func notificationLink(a accounts.Actor, n orders.Notification) string {
+	// A custom request's notices name no request: they lead to the list it is in.
+	switch n.Kind {
+	case orders.NotifyRequestInvited:
+		return orgPath(n.OrgID, "invited-requests")
+	case orders.NotifyQuoteReceived:
+		return orgPath(n.OrgID, "custom-requests")
+	}
 	for _, m := range a.Memberships {
 		if m.OrgID == n.OrgID && m.OrgKind != accounts.KindBuyer && n.FulfillmentID != 0 {
 			return "/fulfillments/" + strconv.FormatInt(n.FulfillmentID, 10)
@@ -50,16 +61,23 @@ func (ui *UI) notificationsPage(c *fiber.Ctx) error {
 		return err
 	}
 	ctx, lang := c.UserContext(), language(c)
-	ns, err := svc.Notifications(ctx, actor, 0, 0)
+	before, err := beforeQuery(c)
 	if err != nil {
 		return err
 	}
+	ns, err := svc.Notifications(ctx, actor, before, notificationsPageSize+1)
+	if err != nil {
+		return err
+	}
+	ns, older := pageOf(ns, notificationsPageSize, func(n orders.Notification) int64 { return n.ID })
 	page := notificationsPage{}
+	page.OlderURL, page.NewestURL = pageLinks("/notifications", "", "", before, older)
 	if page.Unread, err = svc.UnreadCount(ctx, actor); err != nil {
 		return err
 	}
 	for _, n := range ns {
-		page.Items = append(page.Items, notificationItem{Notification: n, Text: n.Text(lang), Link: notificationLink(actor, n)})
+		page.Items = append(page.Items, notificationItem{Notification: n, Text: n.Text(lang), Link: notificationLink(actor, n),
+			Request: n.Kind == orders.NotifyRequestInvited || n.Kind == orders.NotifyQuoteReceived})
 	}
 	return ui.render(c, fiber.StatusOK, pageNotifications, ui.newView(c, page))
 }

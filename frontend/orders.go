@@ -287,6 +287,8 @@ type ordersPage struct {
 	// Settings are the organization's order settings, which approvers change on the inbox.
 	Settings   orders.Settings
 	CanApprove bool
+	// OlderURL and NewestURL page the list (see pageLinks).
+	OlderURL, NewestURL string
 }
 
 // orderStatuses are the order list's filter choices.
@@ -316,10 +318,15 @@ func (ui *UI) renderOrders(c *fiber.Ctx, approvals bool) error {
 	} else if status != "" && !containsStatus(orderStatuses, status) {
 		return &accounts.Error{Code: accounts.CodeInvalid, Message: "validation failed", Fields: map[string]string{"status": "not an order state"}}
 	}
-	list, err := svc.Orders(ctx, actor, orgID, orders.OrderFilter{Status: status})
+	before, err := beforeQuery(c)
 	if err != nil {
 		return err
 	}
+	list, err := svc.Orders(ctx, actor, orgID, orders.OrderFilter{Status: status, BeforeID: before, Limit: ordersPageSize + 1})
+	if err != nil {
+		return err
+	}
+	list, older := pageOf(list, ordersPageSize, func(o orders.Order) int64 { return o.ID })
 	org, err := ui.srv.Accounts.Organization(ctx, actor, orgID)
 	if err != nil {
 		return err
@@ -327,6 +334,11 @@ func (ui *UI) renderOrders(c *fiber.Ctx, approvals bool) error {
 	page := ordersPage{Org: org, Orders: list, Status: string(status), Statuses: orderStatuses, Approvals: approvals,
 		CanOrder:   allowed(actor, accounts.ActionManage, accounts.ResourceOrders, org),
 		CanApprove: allowed(actor, accounts.ActionManage, accounts.ResourceOrderApproval, org)}
+	if approvals {
+		page.OlderURL, page.NewestURL = pageLinks(orgPath(orgID, "approvals"), "", "", before, older)
+	} else {
+		page.OlderURL, page.NewestURL = pageLinks(orgPath(orgID, "orders"), "status", string(status), before, older)
+	}
 	if approvals {
 		if page.Settings, err = svc.Settings(ctx, actor, orgID); err != nil {
 			return err

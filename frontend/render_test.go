@@ -72,6 +72,9 @@ func samplePages() map[string][]any {
 	for page, datas := range sampleCabinetPages() {
 		samples[page] = datas
 	}
+	for page, datas := range sampleRequestPages() {
+		samples[page] = datas
+	}
 	return samples
 }
 
@@ -102,7 +105,7 @@ func TestEveryPageRendersInEveryLanguage(t *testing.T) {
 							t.Errorf("%s/%s #%d: no %q in the page", lang, page, i, want)
 						}
 					}
-					if m := regexp.MustCompile(`\b(?:layout|nav|home|login|account|admin|org|form|error|kind|role|created|issued|invitation|common|catalog|product|unit|listings|editor|order|orders|cart|budget|queue|fulfillment|notifications|cabinet|approvals|event)\.[a-z_]+(?:\.[a-z_]+)?\b`).FindString(stripAttrs(html)); m != "" {
+					if m := regexp.MustCompile(`\b(?:layout|nav|home|login|account|admin|org|form|error|kind|role|created|issued|invitation|common|catalog|product|unit|listings|editor|order|orders|cart|budget|queue|fulfillment|notifications|cabinet|approvals|event|request|list)\.[a-z_]+(?:\.[a-z_]+)?\b`).FindString(stripAttrs(html)); m != "" {
 						t.Errorf("%s/%s #%d: untranslated key %q in the page", lang, page, i, m)
 					}
 					if strings.Contains(html, "style=") || strings.Contains(html, "<script>") || strings.Contains(html, "<style") {
@@ -204,7 +207,7 @@ func TestLocalesAreComplete(t *testing.T) {
 	for _, lang := range languages {
 		used["editor.lang_"+lang] = true
 	}
-	for _, key := range cabinetRuntimeKeys() {
+	for _, key := range append(cabinetRuntimeKeys(), customRequestRuntimeKeys()...) {
 		used[key] = true
 	}
 	for _, code := range errorCodes {

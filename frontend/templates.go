@@ -40,12 +40,16 @@ const (
 	pageFulfillment       = "fulfillment"
 	pageNotifications     = "notifications"
 	pageCabinet           = "cabinet"
+	pageCustomRequests    = "custom_requests"
+	pageCustomRequestNew  = "custom_request_new"
+	pageCustomRequest     = "custom_request"
 )
 
 // pages lists every page template the UI renders.
 var pages = []string{pageHome, pageLogin, pageAccount, pageOrgAdmin, pageInvitationCreated, pageTokenIssued, pageInvitation, pageError,
 	pageCatalog, pageProduct, pageListings, pageListingEdit, pageImport,
-	pageCart, pageOrders, pageOrder, pageBudget, pageQueue, pageFulfillment, pageNotifications, pageCabinet}
+	pageCart, pageOrders, pageOrder, pageBudget, pageQueue, pageFulfillment, pageNotifications, pageCabinet,
+	pageCustomRequests, pageCustomRequestNew, pageCustomRequest}
 
 // timeLayout is how the portal writes a moment: day.month.year hours:minutes.
 const timeLayout = "02.01.2006 15:04"

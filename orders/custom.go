@@ -86,6 +86,9 @@ type CustomRequest struct {
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 	Invitations     []Invitation
+	// QuoteCount is how many quotes the request has; only the buyer's list of requests
+	// (Requests) sets it, as it reads no quotes.
+	QuoteCount int
 	// Quotes are those the reader may see: all of them for the buyer and oversight, only
 	// its own enterprise's for a producer.
 	Quotes []CustomQuote
@@ -379,7 +382,11 @@ func (s *Service) InvitedRequests(ctx context.Context, a accounts.Actor, enterpr
 	if f.Limit <= 0 || f.Limit > MaxListPage {
 		f.Limit = MaxListPage
 	}
-	return s.Store.CustomRequests(ctx, f)
+	rs, err := s.Store.CustomRequests(ctx, f)
+	for i := range rs {
+		rs[i].QuoteCount = 0 // a producer does not learn how many others quoted
+	}
+	return rs, err
 }
 
 // RankedSite is a site the router would invite, with why it stands where it stands.
@@ -609,7 +616,7 @@ func (s *Service) SubmitQuote(ctx context.Context, a accounts.Actor, requestID i
 				Fields: map[string]string{"site_id": "the site is not invited to quote for this request"}}
 		}
 		inv := r.Invitations[i]
-		if role, ok := a.RoleIn(inv.EnterpriseID); !ok || (role != accounts.RoleProducerManager && role != accounts.RoleAdmin) {
+		if !MayQuote(a, r, inv.EnterpriseID) {
 			return &accounts.Error{Code: accounts.CodeForbidden, Message: "only the producer managers of the site's enterprise quote"}
 		}
 		if err := s.checkOpen(r, "quote"); err != nil {

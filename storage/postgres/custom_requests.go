@@ -58,6 +58,7 @@ type requestRow struct {
 	Version         int           `db:"version"`
 	CreatedAt       time.Time     `db:"created_at"`
 	UpdatedAt       time.Time     `db:"updated_at"`
+	QuoteCount      int           `db:"quote_count"` // lists only
 }
 
 func (r requestRow) request() orders.CustomRequest {
@@ -66,7 +67,7 @@ func (r requestRow) request() orders.CustomRequest {
 		Quantity: r.Quantity, Unit: r.Unit, WantedDate: dateOf(r.WantedDate), DeliveryAddress: r.DeliveryAddress,
 		DeliveryRegion: r.DeliveryRegion, BudgetLineID: r.BudgetLineID, QuoteDeadline: r.QuoteDeadline.UTC(),
 		AcceptedQuoteID: r.AcceptedQuoteID.Int64, OrderID: r.OrderID.Int64, Version: r.Version,
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), QuoteCount: r.QuoteCount}
 }
 
 const requestColumns = `r.id, r.number, r.buyer_org_id, COALESCE(b.region, '') AS buyer_region, r.created_by, r.status, r.category_code,
@@ -150,7 +151,7 @@ func (s *OrdersStore) UpdateCustomRequest(ctx context.Context, r *orders.CustomR
 
 // CustomRequests implements orders.CustomRequestStore.
 func (s *OrdersStore) CustomRequests(ctx context.Context, f orders.RequestFilter) ([]orders.CustomRequest, error) {
-	q := `SELECT ` + requestColumns + ` WHERE ($1 = 0 OR r.buyer_org_id = $1)
+	q := `SELECT (SELECT count(*) FROM custom_request_quotes cq WHERE cq.request_id = r.id) AS quote_count, ` + requestColumns + ` WHERE ($1 = 0 OR r.buyer_org_id = $1)
 		AND ($2 = 0 OR EXISTS (SELECT 1 FROM custom_request_invitations i WHERE i.request_id = r.id AND i.enterprise_id = $2))
 		AND ($3 = '' OR r.status = $3) AND ($4 = 0 OR r.id < $4)
 		ORDER BY r.id DESC LIMIT $5`
