@@ -109,6 +109,10 @@ const (
 	// ResourceFulfillments are a producer enterprise's fulfillment orders: its queue
 	// (Region: the region of the institution that hosts the site).
 	ResourceFulfillments ResourceKind = "fulfillments"
+	// ResourcePayments are the invoices a buyer organization received for its orders and
+	// the payments it made on them (Region: the buyer's). The producer enterprise reads
+	// those of its own fulfillment orders through ResourceFulfillments.
+	ResourcePayments ResourceKind = "payments"
 )
 
 // Resource identifies what is acted on: its kind, the organization that owns it and that
@@ -176,6 +180,13 @@ var policy = map[ResourceKind]map[Action]grant{
 	ResourceFulfillments: {
 		ActionView:   {anyMember: true, platformAudit: true, oversight: true},
 		ActionManage: {roles: []Role{RoleProducerManager, RoleWorkshopMaster, RoleAdmin}},
+	},
+	// Invoices and payments are recorded by those who run the buyer's orders and by its
+	// accountant, who pays them through the treasury; a buyer's accounting system may
+	// record them too.
+	ResourcePayments: {
+		ActionView:   {anyMember: true, platformAudit: true, oversight: true},
+		ActionManage: {roles: []Role{RoleRequester, RoleApprover, RoleAccountant, RoleAdmin}},
 	},
 }
 

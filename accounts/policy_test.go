@@ -484,35 +484,36 @@ func TestAuthorizeOrdersMatrix(t *testing.T) {
 		return accounts.Actor{TokenID: 99, Memberships: []accounts.Member{membership(0, orgA, role, accounts.KindBuyer, "karaganda")}}
 	}
 	// Columns: orders view, manage; order_approval view, manage; budget view, manage;
-	// fulfillments view, manage.
+	// fulfillments view, manage; payments (invoices and payments) view, manage.
 	tests := []struct {
 		name  string
 		actor accounts.Actor
-		want  [8]accounts.Code
+		want  [10]accounts.Code
 	}{
-		{"anonymous", accounts.Actor{}, [8]accounts.Code{unauth, unauth, unauth, unauth, unauth, unauth, unauth, unauth}},
-		{"requester", buyer(1, accounts.RoleRequester), [8]accounts.Code{allow, allow, allow, denied, allow, denied, allow, denied}},
-		{"approver", buyer(2, accounts.RoleApprover), [8]accounts.Code{allow, allow, allow, allow, allow, denied, allow, denied}},
-		{"accountant", buyer(3, accounts.RoleAccountant), [8]accounts.Code{allow, denied, allow, denied, allow, allow, allow, denied}},
-		{"procurement officer", buyer(4, accounts.RoleProcurementOfficer), [8]accounts.Code{allow, denied, allow, denied, allow, denied, allow, denied}},
-		{"admin", buyer(5, accounts.RoleAdmin), [8]accounts.Code{allow, allow, allow, allow, allow, allow, allow, allow}},
-		{"producer manager", producer(6, accounts.RoleProducerManager), [8]accounts.Code{allow, denied, allow, denied, allow, denied, allow, allow}},
-		{"workshop master", producer(7, accounts.RoleWorkshopMaster), [8]accounts.Code{allow, denied, allow, denied, allow, denied, allow, allow}},
-		{"member of another organization", of(8, orgB, accounts.RoleAdmin, accounts.KindBuyer, "karaganda"), [8]accounts.Code{hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden}},
-		{"inspector of the region", of(9, orgKaraganda, accounts.RoleInspector, accounts.KindOversight, "karaganda"), [8]accounts.Code{allow, denied, allow, denied, allow, denied, allow, denied}},
-		{"inspector of another region", of(10, orgShymkent, accounts.RoleInspector, accounts.KindOversight, "shymkent"), [8]accounts.Code{hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden}},
-		{"national auditor", of(11, orgNational, accounts.RoleAuditor, accounts.KindOversight, ""), [8]accounts.Code{allow, denied, allow, denied, allow, denied, allow, denied}},
-		{"platform admin", of(12, orgPlatform, accounts.RoleAdmin, accounts.KindPlatform, ""), [8]accounts.Code{hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden}},
-		{"platform auditor", of(13, orgPlatform, accounts.RoleAuditor, accounts.KindPlatform, ""), [8]accounts.Code{allow, denied, allow, denied, allow, denied, allow, denied}},
+		{"anonymous", accounts.Actor{}, [10]accounts.Code{unauth, unauth, unauth, unauth, unauth, unauth, unauth, unauth, unauth, unauth}},
+		{"requester", buyer(1, accounts.RoleRequester), [10]accounts.Code{allow, allow, allow, denied, allow, denied, allow, denied, allow, allow}},
+		{"approver", buyer(2, accounts.RoleApprover), [10]accounts.Code{allow, allow, allow, allow, allow, denied, allow, denied, allow, allow}},
+		{"accountant", buyer(3, accounts.RoleAccountant), [10]accounts.Code{allow, denied, allow, denied, allow, allow, allow, denied, allow, allow}},
+		{"procurement officer", buyer(4, accounts.RoleProcurementOfficer), [10]accounts.Code{allow, denied, allow, denied, allow, denied, allow, denied, allow, denied}},
+		{"admin", buyer(5, accounts.RoleAdmin), [10]accounts.Code{allow, allow, allow, allow, allow, allow, allow, allow, allow, allow}},
+		{"producer manager", producer(6, accounts.RoleProducerManager), [10]accounts.Code{allow, denied, allow, denied, allow, denied, allow, allow, allow, denied}},
+		{"workshop master", producer(7, accounts.RoleWorkshopMaster), [10]accounts.Code{allow, denied, allow, denied, allow, denied, allow, allow, allow, denied}},
+		{"member of another organization", of(8, orgB, accounts.RoleAdmin, accounts.KindBuyer, "karaganda"), [10]accounts.Code{hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden}},
+		{"inspector of the region", of(9, orgKaraganda, accounts.RoleInspector, accounts.KindOversight, "karaganda"), [10]accounts.Code{allow, denied, allow, denied, allow, denied, allow, denied, allow, denied}},
+		{"inspector of another region", of(10, orgShymkent, accounts.RoleInspector, accounts.KindOversight, "shymkent"), [10]accounts.Code{hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden}},
+		{"national auditor", of(11, orgNational, accounts.RoleAuditor, accounts.KindOversight, ""), [10]accounts.Code{allow, denied, allow, denied, allow, denied, allow, denied, allow, denied}},
+		{"platform admin", of(12, orgPlatform, accounts.RoleAdmin, accounts.KindPlatform, ""), [10]accounts.Code{hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden}},
+		{"platform auditor", of(13, orgPlatform, accounts.RoleAuditor, accounts.KindPlatform, ""), [10]accounts.Code{allow, denied, allow, denied, allow, denied, allow, denied, allow, denied}},
 		// A buyer's accounting system may place orders, never approve them.
-		{"token as requester", token(accounts.RoleRequester), [8]accounts.Code{allow, allow, allow, denied, allow, denied, allow, denied}},
-		{"token as approver", token(accounts.RoleApprover), [8]accounts.Code{allow, allow, allow, denied, allow, denied, allow, denied}},
+		{"token as requester", token(accounts.RoleRequester), [10]accounts.Code{allow, allow, allow, denied, allow, denied, allow, denied, allow, allow}},
+		{"token as approver", token(accounts.RoleApprover), [10]accounts.Code{allow, allow, allow, denied, allow, denied, allow, denied, allow, allow}},
 	}
 	cols := []cell{
 		{accounts.ResourceOrders, accounts.ActionView}, {accounts.ResourceOrders, accounts.ActionManage},
 		{accounts.ResourceOrderApproval, accounts.ActionView}, {accounts.ResourceOrderApproval, accounts.ActionManage},
 		{accounts.ResourceBudget, accounts.ActionView}, {accounts.ResourceBudget, accounts.ActionManage},
 		{accounts.ResourceFulfillments, accounts.ActionView}, {accounts.ResourceFulfillments, accounts.ActionManage},
+		{accounts.ResourcePayments, accounts.ActionView}, {accounts.ResourcePayments, accounts.ActionManage},
 	}
 	for _, tt := range tests {
 		for i, c := range cols {

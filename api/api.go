@@ -207,6 +207,11 @@ func NewApp(s *Server) *fiber.App {
 	v1.Post("/fulfillments/:id/acceptances", s.createAcceptance) // (I)
 	v1.Post("/fulfillments/:id/cancel", s.cancelFulfillment)
 	v1.Get("/fulfillments/:id/acceptance-act.pdf", s.acceptanceAct)
+	// Invoices and payments (api/payments.go).
+	v1.Get("/orders/:id/invoices", s.orderInvoices)
+	v1.Get("/fulfillments/:id/invoices", s.fulfillmentInvoices)
+	v1.Post("/fulfillments/:id/invoices", s.createInvoice) // (I)
+	v1.Post("/invoices/:id/payments", s.createPayment)     // (I)
 	v1.Get("/notifications", s.notifications)
 	v1.Post("/notifications/read", s.markNotificationsRead)
 	// Custom requests (api/custom_requests.go); (I) marks the creates that honour Idempotency-Key.

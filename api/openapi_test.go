@@ -15,6 +15,7 @@ import (
 
 	"github.com/sheber-kz/sheber/accounts"
 	"github.com/sheber-kz/sheber/catalog"
+	"github.com/sheber-kz/sheber/orders"
 )
 
 // spec is the part of api/openapi.yaml that the tests read.
@@ -413,6 +414,11 @@ func TestOpenAPILimits(t *testing.T) {
 		"max_documents_per_listing":        catalog.MaxDocumentsPerListing,
 		"max_files_per_upload":             catalog.MaxFilesPerUpload,
 		"max_alt_length":                   catalog.MaxAltLength,
+		"max_invoice_number_length":        orders.MaxInvoiceNumberLength,
+		"max_treasury_ref_length":          orders.MaxTreasuryRefLength,
+		"max_invoice_note_length":          orders.MaxInvoiceNoteLength,
+		"max_invoices_per_fulfillment":     orders.MaxInvoicesPerFulfillment,
+		"max_payments_per_invoice":         orders.MaxPaymentsPerInvoice,
 	}
 	for k, v := range want {
 		got, ok := s.Info.Limits[k]
@@ -521,6 +527,7 @@ func TestOpenAPISchemasMatchDTOs(t *testing.T) {
 		"BudgetLine": budgetLineDTO{}, "BudgetLineList": listDTO[budgetLineDTO]{}, "OrderSettings": orderSettingsDTO{},
 		"WeekLoad": weekLoadDTO{}, "SiteLoad": siteLoadDTO{}, "Load": loadDTO{}, "Notification": notificationDTO{},
 		"NotificationList": notificationsDTO{}, "Marked": markedDTO{},
+		"Payment": paymentDTO{}, "Invoice": invoiceDTO{}, "Settlement": settlementDTO{}, "SettlementList": listDTO[settlementDTO]{},
 	}
 	requests := map[string]any{
 		"LoginRequest":            loginRequest{},
@@ -541,6 +548,7 @@ func TestOpenAPISchemasMatchDTOs(t *testing.T) {
 		"UnitsRequest": unitsRequest{}, "ShipmentRequest": shipmentRequest{}, "AcceptanceLineInput": acceptanceLineRequest{},
 		"AcceptanceRequest": acceptanceRequest{}, "CancelFulfillmentRequest": cancelFulfillmentRequest{},
 		"MarkReadRequest": markReadRequest{}, "OrderSettingsInput": orderSettingsDTO{}, "Empty": struct{}{},
+		"InvoiceRequest": invoiceRequest{}, "PaymentRequest": paymentRequest{},
 	}
 	check := func(name string, v any, response bool) {
 		sch, ok := s.Components.Schemas[name]

@@ -124,6 +124,12 @@ func (s *Server) renderResource(c *fiber.Ctx, kind string, id int64) (any, error
 	case "custom_quote":
 		q, err := s.Orders.CustomQuote(ctx, a, id)
 		return newCustomQuote(q), err
+	case "invoice":
+		inv, err := s.Orders.Invoice(ctx, a, id)
+		return newInvoice(inv), err
+	case "payment":
+		p, err := s.Orders.Payment(ctx, a, id)
+		return newPayment(p), err
 	}
 	return nil, &accounts.Error{Code: accounts.CodeConflict, Message: "a request with this " + IdempotencyHeader + " is still being processed; retry later"}
 }

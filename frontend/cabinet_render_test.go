@@ -61,6 +61,21 @@ func sampleCabinetPages() map[string][]any {
 	submitted.Order.Status, submitted.Quotes, submitted.Route = orders.StatusSubmitted, nil, orders.ProcurementRoute{}
 	submitted.Order.CommittedTiyn, submitted.Fulfillments = 50_000_00, []fulfillmentView{buyer}
 	submitted.Events = append(submitted.Events, orders.Event{Seq: 2, At: at, Action: orders.ActionDecline, FulfillmentID: 21, From: "routed", To: "routed", Reason: "нет мощности"})
+	invoice := orders.Invoice{ID: 31, FulfillmentID: 21, OrderID: 1, Number: "СФ-15", IssuedOn: orders.DateOf(2026, 9, 1), AmountTiyn: 30_000_00,
+		VATTiyn: 3_214_29, Note: "аванс", PaidTiyn: 10_000_00, RecordedAt: at,
+		Payments: []orders.Payment{{ID: 41, InvoiceID: 31, PaidOn: orders.DateOf(2026, 9, 2), AmountTiyn: 10_000_00, TreasuryRef: "ПП-000123", RecordedAt: at}}}
+	paying := &settlementView{Settlement: orders.Settlement{Fulfillment: f, Invoices: []orders.Invoice{invoice}}, CanRecord: true, CSRF: "csrf-token-value",
+		Today: "2026-09-03", MinDate: "2026-09-01",
+		InvoiceForm:    form{Values: map[string]string{"number": "СФ-16", "amount": "много"}, Errors: map[string]string{"amount": "enter the amount in tenge", "form": "conflict"}},
+		PaymentInvoice: 31, PaymentForm: form{Values: map[string]string{"treasury_ref": "ПП-000123"}, Errors: map[string]string{"treasury_ref": "already recorded on this invoice", "form": "x"}}}
+	submitted.Settlements = map[int64]*settlementView{21: paying}
+	overpaid := f
+	overpaid.Status, overpaid.AmountTiyn, overpaid.PenaltyTiyn = orders.FulfillmentClosed, 10_000_00, 1_000_00
+	refund := submitted
+	refund.Settlements = map[int64]*settlementView{21: {Settlement: orders.Settlement{Fulfillment: overpaid, Invoices: []orders.Invoice{{ID: 32, Number: "1",
+		IssuedOn: orders.DateOf(2026, 9, 1), AmountTiyn: 10_000_00, PaidTiyn: 10_000_00}}}, CanRecord: true}}
+	early := submitted
+	early.Settlements = map[int64]*settlementView{21: {Settlement: orders.Settlement{Fulfillment: routed}, CanRecord: true}}
 	cart := cartPage{Org: org, Lines: []cartLine{{CartItem: orders.CartItem{ListingID: 4, Quantity: 2, Listing: orders.CartListing{Title: title, Unit: "piece", UnitPriceTiyn: 25_000_00}}, AmountTiyn: 50_000_00}},
 		TotalTiyn: 50_000_00, BudgetLines: []orders.BudgetLine{budget}, Regions: accounts.Regions, Added: true, MinDate: "2026-09-01", MaxDate: "2028-09-01",
 		Form: form{Values: map[string]string{"delivery_region": "almaty", "budget_line_id": "3"}}}
@@ -74,11 +89,12 @@ func sampleCabinetPages() map[string][]any {
 		pageCart: {cart, cartBad, cartPage{Org: org}},
 		pageOrders: {ordersPage{Org: org, Orders: []orders.Order{o}, Statuses: orderStatuses, Status: "draft", CanOrder: true}, ordersPage{Org: org, Approvals: true},
 			ordersPage{Org: org, Approvals: true, CanApprove: true}, ordersPage{Org: org, Approvals: true, CanApprove: true, Settings: orders.Settings{ApprovalRequired: true}}},
-		pageOrder: {draft, pending, submitted},
+		pageOrder: {draft, pending, submitted, refund, early},
 		pageBudget: {budgetPage{Org: org, Lines: []orders.BudgetLine{budget}, CanCreate: true, Created: true, Form: form{Values: map[string]string{"year": "2026"}}},
 			budgetPage{Org: org, CanCreate: true, Form: form{Values: map[string]string{}, Errors: map[string]string{"amount": "bad", "form": "conflict"}}}},
-		pageQueue:       {queue, queuePage{Org: ent}},
-		pageFulfillment: {fulfillmentPage{F: producer, Site: load.Site, Done: "confirm"}, fulfillmentPage{F: producing}, fulfillmentPage{F: buyer}},
+		pageQueue: {queue, queuePage{Org: ent}},
+		pageFulfillment: {fulfillmentPage{F: producer, Site: load.Site, Done: "confirm"}, fulfillmentPage{F: producing},
+			fulfillmentPage{F: buyer, Payments: &settlementView{Settlement: paying.Settlement}}},
 		pageNotifications: {notificationsPage{Unread: 1, Items: []notificationItem{
 			{Notification: orders.Notification{ID: 1, OrderNumber: "SH-2026-000001", Note: "ТТН-1", CreatedAt: at}, Text: "Заказ отгружен", Link: "/orders/1"},
 			{Notification: orders.Notification{ID: 2, CreatedAt: at, ReadAt: at}, Text: "Прочитано"}}}, notificationsPage{}},
@@ -165,7 +181,7 @@ func cabinetRuntimeKeys() []string {
 	for _, a := range []orders.Action{orders.ActionCreate, orders.ActionRequestApproval, orders.ActionApprove, orders.ActionReturn,
 		orders.ActionSubmit, orders.ActionCancelOrder, orders.ActionCloseOrder, orders.ActionRoute, orders.ActionConfirm, orders.ActionDecline,
 		orders.ActionReturnToBuyer, orders.ActionProgress, orders.ActionMarkReady, orders.ActionShip, orders.ActionDeliver, orders.ActionAccept,
-		orders.ActionRequestCancel, orders.ActionCancel} {
+		orders.ActionRequestCancel, orders.ActionCancel, orders.ActionInvoice, orders.ActionPay} {
 		keys = append(keys, "event."+string(a))
 	}
 	for _, n := range orderDone {
@@ -204,5 +220,54 @@ func TestFulfillmentFormsBySide(t *testing.T) {
 				t.Errorf("#%d (%s): %s is shown", i, c.v.Status, a)
 			}
 		}
+	}
+}
+
+// The payments section shows the totals and each invoice with its payments; the buyer's
+// forms have labels, keep what was sent and show each problem next to its field; a refund
+// shows when more was paid than is due; the producer's page shows the figures without forms.
+func TestPaymentsSectionRenders(t *testing.T) {
+	ui := newTestUI(t)
+	samples := sampleCabinetPages()
+	render := func(page string, data any) string {
+		t.Helper()
+		var buf bytes.Buffer
+		if err := ui.execute(&buf, page, view{Lang: langRU, CSRF: "x", Page: data}); err != nil {
+			t.Fatal(err)
+		}
+		return buf.String()
+	}
+	html := render(pageOrder, samples[pageOrder][2])
+	for _, want := range []string{
+		`id="payments-21"`, `class="payments-due">` + formatTenge(langRU, 49_990_00) + ` <span class="muted">(сумма заказа за вычетом пени`, `class="payments-invoiced">` + formatTenge(langRU, 30_000_00),
+		`class="payments-paid">` + formatTenge(langRU, 10_000_00), `class="payments-outstanding"><strong>` + formatTenge(langRU, 39_990_00),
+		"Счёт № СФ-15 от 01.09.2026", "в т. ч. НДС " + formatTenge(langRU, 3_214_29), "02.09.2026 — " + formatTenge(langRU, 10_000_00) + ", платёжное поручение № ПП-000123",
+		`action="/fulfillments/21/invoices"`, `<label for="invoice-21-number">Номер счёта</label>`, `value="СФ-16"`,
+		`id="invoice-21-amount" name="amount" type="text" inputmode="decimal" value="много" aria-describedby="invoice-21-amount-hint invoice-21-amount-error" aria-invalid="true"`,
+		`<p class="field-error" id="invoice-21-amount-error">Проверьте это поле: <span lang="en">enter the amount in tenge</span></p>`,
+		`id="invoice-21-issued_on" name="issued_on" type="date" min="2026-09-01" max="2026-09-03"`,
+		`action="/invoices/31/payments"`, `id="payment-31-paid_on" name="paid_on" type="date" min="2026-09-01" max="2026-09-03"`,
+		`id="payment-31-treasury_ref-error"`, `value="ПП-000123" aria-describedby="payment-31-treasury_ref-error" aria-invalid="true"`,
+		`Можно выставить ещё: ` + formatTenge(langRU, 19_990_00), `Осталось оплатить по счёту: ` + formatTenge(langRU, 20_000_00),
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("no %q in the order page's payments", want)
+		}
+	}
+	if n := strings.Count(html, `role="alert"`); n < 2 {
+		t.Errorf("%d form-level alerts; want the invoice's and the payment's", n)
+	}
+	html = render(pageOrder, samples[pageOrder][3])
+	if !strings.Contains(html, `class="payments-overpaid"><strong>`+formatTenge(langRU, 1_000_00)) || strings.Contains(html, `action="/fulfillments/21/invoices"`) ||
+		strings.Contains(html, `action="/invoices/32/payments"`) {
+		t.Errorf("an overpaid, fully paid part:\n%s", html)
+	}
+	html = render(pageOrder, samples[pageOrder][4])
+	if !strings.Contains(html, "после того, как производитель примет заказ") || strings.Contains(html, `action="/fulfillments/21/invoices"`) {
+		t.Errorf("a routed part offers an invoice form")
+	}
+	html = render(pageFulfillment, samples[pageFulfillment][2])
+	if !strings.Contains(html, "Счёт № СФ-15 от 01.09.2026") || strings.Contains(html, `action="/invoices/`) || strings.Contains(html, `/invoices"`) {
+		t.Errorf("the fulfillment page's payments are not read only")
 	}
 }

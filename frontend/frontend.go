@@ -108,6 +108,8 @@ func (ui *UI) Register(app *fiber.App) {
 	app.Post("/orders/:id/:action", ui.orderAction)
 	app.Get("/orgs/:id/queue", ui.queuePage)
 	app.Get("/fulfillments/:id", ui.fulfillmentPage)
+	app.Post("/fulfillments/:id/invoices", ui.recordInvoice) // before the catch-all of the fulfillment's actions
+	app.Post("/invoices/:id/payments", ui.recordPayment)
 	app.Post("/fulfillments/:id/:action", ui.fulfillmentAction)
 	app.Get("/notifications", ui.notificationsPage)
 	app.Post("/notifications/read", ui.markRead)

@@ -393,6 +393,8 @@ type orderPage struct {
 	CanManage    bool // requesters: submit, cancel, deliver, accept
 	CanApprove   bool
 	Done         string
+	// Settlements are the fulfillment orders' invoices and payments, by fulfillment order.
+	Settlements map[int64]*settlementView
 }
 
 // IsDraft reports whether the order is still a draft.
@@ -415,14 +417,20 @@ func (p orderPage) QuotePromise() orders.Date {
 }
 
 // orderDone are the notes a redirect to an order's page may ask for (order.done_<note>).
-var orderDone = []string{"created", "submit", "approve", "return", "cancel", "deliver", "accept"}
+var orderDone = []string{"created", "submit", "approve", "return", "cancel", "deliver", "accept", "invoice", "pay"}
 
 func (ui *UI) orderPage(c *fiber.Ctx) error {
-	svc, err := ui.ordersService()
+	id, err := api.PathID(c, "id")
 	if err != nil {
 		return err
 	}
-	id, err := api.PathID(c, "id")
+	return ui.renderOrder(c, id, fiber.StatusOK, paymentForms{})
+}
+
+// renderOrder shows order id's page with status; pf is a refused invoice or payment form
+// to fill in again.
+func (ui *UI) renderOrder(c *fiber.Ctx, id int64, status int, pf paymentForms) error {
+	svc, err := ui.ordersService()
 	if err != nil {
 		return err
 	}
@@ -462,7 +470,14 @@ func (ui *UI) orderPage(c *fiber.Ctx) error {
 	for _, f := range o.Fulfillments {
 		page.Fulfillments = append(page.Fulfillments, ui.newFulfillmentView(c, actor, f, orderPath(id, "")))
 	}
-	return ui.render(c, fiber.StatusOK, pageOrder, ui.newView(c, page))
+	if page.Settlements, err = ui.settlementViews(c, actor, svc, o, pf); err != nil {
+		return err
+	}
+	v := ui.newView(c, page)
+	if c.Method() == fiber.MethodPost { // a refused form: the language switch returns to the order
+		v.Here = orderPath(id, "")
+	}
+	return ui.render(c, status, pageOrder, v)
 }
 
 // orderAction carries out the buttons of an order's page: submit, approve, return and

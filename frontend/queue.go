@@ -206,6 +206,9 @@ type fulfillmentPage struct {
 	F    fulfillmentView
 	Site orders.Site
 	Done string
+	// Payments are its invoices and payments, read only here (the buyer records them on
+	// the order page).
+	Payments *settlementView
 }
 
 // fulfillmentDone are the notes a redirect to a fulfillment's page may ask for.
@@ -244,6 +247,11 @@ func (ui *UI) fulfillmentPage(c *fiber.Ctx) error {
 			}
 		}
 	}
+	st, err := svc.Settlement(ctx, actor, id)
+	if err != nil {
+		return err
+	}
+	page.Payments = &settlementView{Settlement: st}
 	return ui.render(c, fiber.StatusOK, pageFulfillment, ui.newView(c, page))
 }
 

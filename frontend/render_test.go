@@ -105,7 +105,7 @@ func TestEveryPageRendersInEveryLanguage(t *testing.T) {
 							t.Errorf("%s/%s #%d: no %q in the page", lang, page, i, want)
 						}
 					}
-					if m := regexp.MustCompile(`\b(?:layout|nav|home|login|account|admin|org|form|error|kind|role|created|issued|invitation|common|catalog|product|unit|listings|editor|order|orders|cart|budget|queue|fulfillment|notifications|cabinet|approvals|event|request|list)\.[a-z_]+(?:\.[a-z_]+)?\b`).FindString(stripAttrs(html)); m != "" {
+					if m := regexp.MustCompile(`\b(?:layout|nav|home|login|account|admin|org|form|error|kind|role|created|issued|invitation|common|catalog|product|unit|listings|editor|order|orders|cart|budget|queue|fulfillment|notifications|cabinet|approvals|event|request|list|payments)\.[a-z_]+(?:\.[a-z_]+)?\b`).FindString(stripAttrs(html)); m != "" {
 						t.Errorf("%s/%s #%d: untranslated key %q in the page", lang, page, i, m)
 					}
 					if strings.Contains(html, "style=") || strings.Contains(html, "<script>") || strings.Contains(html, "<style") {

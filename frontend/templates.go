@@ -132,7 +132,7 @@ func templateFuncs(lang string, c messages, a *assets, zone *time.Location) temp
 // copy with the functions bound to it.
 func parseTemplates(fsys fs.FS, locales map[string]messages, a *assets, zone *time.Location) (map[string]templateSet, error) {
 	layout, err := template.New("layout").Funcs(templateFuncs(defaultLang, locales[defaultLang], a, zone)).
-		ParseFS(fsys, "templates/layout.html", "templates/fulfillment_parts.html")
+		ParseFS(fsys, "templates/layout.html", "templates/fulfillment_parts.html", "templates/payments_parts.html")
 	if err != nil {
 		return nil, fmt.Errorf("frontend: %w", err)
 	}

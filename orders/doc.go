@@ -2,7 +2,8 @@
 // lines, the split of an order into one fulfillment order per producer enterprise, routing
 // to production sites with capacity and an available-to-promise date, the producers'
 // queues and the state machine of a fulfillment from routing to the buyer's acceptance,
-// and the hash-chained record of every transition. It depends on catalog and accounts only;
+// the invoices and payments the buyer records for each fulfillment (payments.go), and the
+// hash-chained record of every transition. It depends on catalog and accounts only;
 // its store is an adapter under storage/.
 //
 // Who may do what is decided by accounts.Authorize: a buyer organization's members see its

@@ -61,6 +61,8 @@ var notificationText = map[NotificationKind]accounts.Text{
 	NotifyDelayed:         {RU: "Срок по заказу %s прошёл, а отгрузки нет", KK: "%s тапсырысы бойынша мерзім өтті, жөнелту жоқ", EN: "The promised date of order %s passed without a shipment"},
 	NotifyRequestInvited:  {RU: "Вас приглашают дать предложение по заявке %s", KK: "Сізді %s өтінімі бойынша ұсыныс беруге шақырады", EN: "You are invited to quote for custom request %s"},
 	NotifyQuoteReceived:   {RU: "Получено предложение по заявке %s", KK: "%s өтінімі бойынша ұсыныс түсті", EN: "A quote arrived for custom request %s"},
+	NotifyInvoiceRecorded: {RU: "Покупатель зарегистрировал счёт по заказу %s", KK: "Сатып алушы %s тапсырысы бойынша шотты тіркеді", EN: "The buyer recorded an invoice for order %s"},
+	NotifyPaymentRecorded: {RU: "Покупатель зарегистрировал оплату по заказу %s", KK: "Сатып алушы %s тапсырысы бойынша төлемді тіркеді", EN: "The buyer recorded a payment for order %s"},
 }
 
 // Text returns what the notification says in lang.
