@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sheber-kz/sheber/accounts"
+	"github.com/sheber-kz/sheber/catalog"
 )
 
 // settlementOut is what GET .../invoices says of one fulfillment order.
@@ -175,4 +178,70 @@ func almaty(t *testing.T) *time.Location {
 		t.Fatal(err)
 	}
 	return loc
+}
+
+// An order split to two producer enterprises: the buyer sees both parts' invoices, each
+// producer only its own part (the other part's list and invoices are 404 to it).
+func TestInvoicesPerProducer(t *testing.T) {
+	m := newMarket(t)
+	second := m.org(accounts.KindProducerEnterprise, "Second Workshops")
+	institution := accounts.Organization{BIN: validBIN(t), Kind: accounts.KindProducerInstitution, Subtype: accounts.Subtypes[accounts.KindProducerInstitution][0],
+		Name: accounts.Text{RU: "Учреждение № 29", KK: "№ 29 мекеме", EN: "Institution No. 29"}, Region: "karaganda", InstitutionNumber: 29}
+	if err := m.store.CreateOrganization(m.ctx(), &institution); err != nil {
+		t.Fatal(err)
+	}
+	site := m.env.site(second, institution, "S1", accounts.WorkshopWoodwork)
+	u := m.user("manager@second.kz", map[int64]accounts.Role{second.ID: accounts.RoleProducerManager})
+	manager2 := m.login(t, u.Email)
+	actor := accounts.Actor{UserID: u.ID, Memberships: []accounts.Member{{Membership: accounts.Membership{UserID: u.ID,
+		OrgID: second.ID, Role: accounts.RoleProducerManager}, OrgKind: second.Kind, Region: second.Region}}}
+	l, err := m.catalog.CreateListing(m.ctx(), actor, second.ID, catalog.ListingInput{Title: accounts.Text{RU: "Шкаф", KK: "Шкаф", EN: "Cupboard"},
+		CategoryCode: "furniture-desks", Unit: catalog.UnitPiece, PriceTiyn: 5_000_000, MinOrderQty: 1, LeadTimeDays: 5,
+		LabourMinutesPerUnit: 90, SiteIDs: []int64{site}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.catalog.SetStatus(m.ctx(), actor, l.ID, l.Version, catalog.StatusPublished); err != nil {
+		t.Fatal(err)
+	}
+	r := m.must(t, 201, m.requester, "POST", m.orgPath(m.buyer.ID, "orders"),
+		fmt.Sprintf(`{"lines":[{"listing_id":%d,"quantity":1},{"listing_id":%d,"quantity":1}],"delivery_address":"Өскемен","budget_line_id":%d,"submit":true}`,
+			m.desk, l.ID, m.budget), nil)
+	var o orderOut
+	r.decode(t, &o)
+	if len(o.Fulfillments) != 2 {
+		t.Fatalf("split: %s", r)
+	}
+	opath := fmt.Sprintf("/api/v1/orders/%d/invoices", o.ID)
+	parts := func(s *session) []settlementOut {
+		t.Helper()
+		var list struct {
+			Items []settlementOut `json:"items"`
+		}
+		m.must(t, 200, s, "GET", opath, "", nil).decode(t, &list)
+		return list.Items
+	}
+	if got := parts(m.requester); len(got) != 2 {
+		t.Fatalf("the buyer sees %d parts", len(got))
+	}
+	for _, who := range []*session{m.manager, manager2} {
+		got := parts(who)
+		if len(got) != 1 {
+			t.Fatalf("a producer sees %d parts", len(got))
+		}
+		var own, foreign int64
+		for _, f := range o.Fulfillments {
+			if f.ID == got[0].FulfillmentID {
+				own = f.ID
+			} else {
+				foreign = f.ID
+			}
+		}
+		if own == 0 {
+			t.Fatalf("a producer sees a part that is not the order's: %+v", got)
+		}
+		m.must(t, 200, who, "GET", fmt.Sprintf("/api/v1/fulfillments/%d/invoices", own), "", nil)
+		m.must(t, 404, who, "GET", fmt.Sprintf("/api/v1/fulfillments/%d/invoices", foreign), "", nil)
+	}
+	m.must(t, 404, m.outsider, "GET", opath, "", nil)
 }
