@@ -212,6 +212,15 @@ func NewApp(s *Server) *fiber.App {
 	v1.Get("/fulfillments/:id/invoices", s.fulfillmentInvoices)
 	v1.Post("/fulfillments/:id/invoices", s.createInvoice) // (I)
 	v1.Post("/invoices/:id/payments", s.createPayment)     // (I)
+	// Private attachments (api/attachments.go): acceptance photos, custom-request drawings.
+	v1.Get("/fulfillments/:id/acceptances", s.acceptances)
+	v1.Post("/fulfillments/:id/acceptances/:acceptanceID/photos", s.addAcceptancePhotos)
+	v1.Delete("/fulfillments/:id/acceptances/:acceptanceID/photos/:photoID", s.removeAcceptancePhoto)
+	v1.Get("/custom-requests/:id/drawings", s.drawings)
+	v1.Post("/custom-requests/:id/drawings", s.addDrawings)
+	v1.Delete("/custom-requests/:id/drawings/:drawingID", s.removeDrawing)
+	v1.Get("/attachments/:id", s.attachmentFile(false))
+	v1.Get("/attachments/:id/thumbnail", s.attachmentFile(true))
 	v1.Get("/notifications", s.notifications)
 	v1.Post("/notifications/read", s.markNotificationsRead)
 	// Custom requests (api/custom_requests.go); (I) marks the creates that honour Idempotency-Key.

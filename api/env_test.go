@@ -59,7 +59,7 @@ func newEnv(t *testing.T, configure ...func(*api.Server)) *env {
 	e.objects = objectstest.New(t)
 	e.catalog = &catalog.Service{Store: catalogStore, Directory: e.store, Searcher: catalogStore, Objects: e.objects}
 	procurement := postgres.NewProcurementStore(db)
-	e.orders = &orders.Service{Store: postgres.NewOrdersStore(db), Directory: e.store, Procurement: procurement,
+	e.orders = &orders.Service{Store: postgres.NewOrdersStore(db), Directory: e.store, Procurement: procurement, Objects: e.objects,
 		PublicURL: "http://localhost"}
 	e.srv = &api.Server{Accounts: e.svc, Catalog: e.catalog, Procurement: procurement, Orders: e.orders,
 		Secret: []byte("test-secret-test-secret-test-secret!"), Metrics: api.NewMetrics(),

@@ -28,6 +28,11 @@ var largeBodies = []struct {
 	{fiber.MethodPost, regexp.MustCompile(`^/orgs/[0-9]+/listings/import$`), MaxImportBodyBytes}, // the frontend's form
 	{fiber.MethodPost, regexp.MustCompile(`^/api/v1/listings/[0-9]+/(images|documents)$`), MaxUploadRequestBytes},
 	{fiber.MethodPost, regexp.MustCompile(`^/listings/[0-9]+/(images|documents)$`), MaxUploadRequestBytes}, // the editor's forms
+	{fiber.MethodPost, regexp.MustCompile(`^/api/v1/fulfillments/[0-9]+/acceptances/[0-9]+/photos$`), MaxUploadRequestBytes},
+	{fiber.MethodPost, regexp.MustCompile(`^/api/v1/custom-requests/[0-9]+/drawings$`), MaxUploadRequestBytes},
+	// The pages' forms: the acceptance with its photos, photos added later, drawings.
+	{fiber.MethodPost, regexp.MustCompile(`^/fulfillments/[0-9]+/(accept|acceptances/[0-9]+/photos)$`), MaxUploadRequestBytes},
+	{fiber.MethodPost, regexp.MustCompile(`^/custom-requests/[0-9]+/drawings$`), MaxUploadRequestBytes},
 }
 
 // bodyLimit is fasthttp's HeaderReceived hook: it chooses a request's body limit from its

@@ -108,22 +108,49 @@ func Uploads(c *fiber.Ctx, prefix string, maxBytes int64) ([]catalog.Upload, err
 		}
 		return ""
 	}
-	files := form.File["files"]
+	out, err := FormFiles(c, "files", maxBytes)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Text = accounts.Text{RU: text("ru", i), KK: text("kk", i), EN: text("en", i)}
+	}
+	return out, nil
+}
+
+// FormFiles reads the files of the multipart form's field, at most
+// catalog.MaxFilesPerUpload; a file over maxBytes is refused before it is read. The other
+// fields are the caller's. A request that is no multipart form has no files.
+func FormFiles(c *fiber.Ctx, field string, maxBytes int64) ([]catalog.Upload, error) {
+	if !strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEMultipartForm) {
+		return nil, nil
+	}
+	form, err := c.MultipartForm()
+	if err != nil {
+		return nil, &accounts.Error{Code: accounts.CodeBadRequest, Message: "malformed multipart form"}
+	}
+	var files []*multipart.FileHeader
+	for _, fh := range form.File[field] {
+		// A browser sends an empty part for a file input left empty.
+		if fh.Filename != "" || fh.Size > 0 {
+			files = append(files, fh)
+		}
+	}
 	if len(files) > catalog.MaxFilesPerUpload {
-		return nil, &accounts.Error{Code: accounts.CodeInvalid, Message: "validation failed", Fields: map[string]string{"files": fmt.Sprintf("at most %d files at once", catalog.MaxFilesPerUpload)}}
+		return nil, &accounts.Error{Code: accounts.CodeInvalid, Message: "validation failed", Fields: map[string]string{field: fmt.Sprintf("at most %d files at once", catalog.MaxFilesPerUpload)}}
 	}
 	out := make([]catalog.Upload, len(files))
 	for i, fh := range files {
 		name := strings.Clone(fh.Filename)
 		if fh.Size > maxBytes {
 			return nil, &accounts.Error{Code: accounts.CodeTooLarge, Message: fmt.Sprintf("%s is larger than %d MB", name, maxBytes>>20),
-				Fields: map[string]string{"files": fmt.Sprintf("%s: at most %d bytes", name, maxBytes)}}
+				Fields: map[string]string{field: fmt.Sprintf("%s: at most %d bytes", name, maxBytes)}}
 		}
 		data, err := readPart(fh, maxBytes)
 		if err != nil {
 			return nil, err
 		}
-		out[i] = catalog.Upload{FileName: name, Data: data, Text: accounts.Text{RU: text("ru", i), KK: text("kk", i), EN: text("en", i)}}
+		out[i] = catalog.Upload{FileName: name, Data: data}
 	}
 	return out, nil
 }

@@ -419,6 +419,12 @@ func TestOpenAPILimits(t *testing.T) {
 		"max_invoice_note_length":          orders.MaxInvoiceNoteLength,
 		"max_invoices_per_fulfillment":     orders.MaxInvoicesPerFulfillment,
 		"max_payments_per_invoice":         orders.MaxPaymentsPerInvoice,
+		"max_photo_bytes":                  orders.MaxPhotoBytes,
+		"max_drawing_image_bytes":          orders.MaxDrawingImageBytes,
+		"max_drawing_pdf_bytes":            orders.MaxDrawingPDFBytes,
+		"max_photos_per_acceptance":        orders.MaxPhotosPerAcceptance,
+		"max_drawings_per_request":         orders.MaxDrawingsPerRequest,
+		"acceptance_photo_window_seconds":  int64(orders.AcceptancePhotoWindow / time.Second),
 	}
 	for k, v := range want {
 		got, ok := s.Info.Limits[k]
@@ -528,6 +534,9 @@ func TestOpenAPISchemasMatchDTOs(t *testing.T) {
 		"WeekLoad": weekLoadDTO{}, "SiteLoad": siteLoadDTO{}, "Load": loadDTO{}, "Notification": notificationDTO{},
 		"NotificationList": notificationsDTO{}, "Marked": markedDTO{},
 		"Payment": paymentDTO{}, "Invoice": invoiceDTO{}, "Settlement": settlementDTO{}, "SettlementList": listDTO[settlementDTO]{},
+
+		"Attachment": attachmentDTO{}, "AttachmentList": listDTO[attachmentDTO]{}, "PhotoList": photosDTO{},
+		"DrawingList": drawingsDTO{}, "AcceptanceRecord": acceptanceRecordDTO{}, "AcceptanceRecordList": listDTO[acceptanceRecordDTO]{},
 	}
 	requests := map[string]any{
 		"LoginRequest":            loginRequest{},

@@ -113,9 +113,10 @@ type Objects interface {
 	Remove(ctx context.Context, key string) error
 }
 
-// MediaStore persists images, documents and the queue of objects to delete; catalog.Store
-// has it. Removals queue their keys in the same transaction.
-type MediaStore interface {
+// ObjectGuards are the two methods of a store that make an upload atomic (see
+// PutGuarded). MediaStore has them, and so does every other store whose rows reference
+// objects (orders' attachments).
+type ObjectGuards interface {
 	// GuardObjects queues keys for deletion no earlier than until (an existing entry's time
 	// only moves later): an upload's objects are cleaned by the deletion job if its rows
 	// never come.
@@ -123,6 +124,12 @@ type MediaStore interface {
 	// CheckGuards locks the queue entries of keys and returns CodeUnavailable unless each
 	// exists and is not due at now. Run in the transaction that inserts the rows.
 	CheckGuards(ctx context.Context, keys []string, now time.Time) error
+}
+
+// MediaStore persists images, documents and the queue of objects to delete; catalog.Store
+// has it. Removals queue their keys in the same transaction.
+type MediaStore interface {
+	ObjectGuards
 	// LockListing reads listing id and locks its row until the transaction ends.
 	LockListing(ctx context.Context, id int64) (Listing, error)
 	// Images returns a listing's images by position; Documents its documents, oldest first.
@@ -165,7 +172,9 @@ func (s *Service) mediaListing(ctx context.Context, a accounts.Actor, id int64) 
 	return l, nil
 }
 
-func checkFiles(files []Upload, maxBytes int) error {
+// CheckUploads refuses a batch of no files, of more than MaxFilesPerUpload, or with a file
+// over maxBytes (CodeTooLarge, naming it).
+func CheckUploads(files []Upload, maxBytes int) error {
 	if len(files) == 0 {
 		return &accounts.Error{Code: accounts.CodeInvalid, Message: "validation failed", Fields: map[string]string{"files": "send at least one file"}}
 	}
@@ -206,44 +215,90 @@ func hashKey(prefix string, data []byte, ext string) string {
 	return prefix + hex.EncodeToString(sum[:]) + "." + ext
 }
 
-// object is one object an upload writes.
-type object struct {
-	key, contentType string
-	data             []byte
+// PendingObject is an object an upload is about to write.
+type PendingObject struct {
+	Key, ContentType string
+	Data             []byte
 }
 
-// putGuarded writes objs so that a failure at any point leaves nothing behind for good.
+// PrepareImage checks and re-encodes an uploaded image into variants of widths (see
+// imaging.ProcessWidths: the type by content, no polyglot, at most MaxPixels, every
+// variant re-encoded from pixels so that no metadata survives) and returns them, ascending
+// by width, with the objects to write: each keyed prefix + the hash of its content.
+// Refusals name the file: CodeUnsupportedType for a file that is no JPEG, PNG or WebP
+// image, CodeInvalid for a decompression bomb or a damaged image.
+func PrepareImage(f Upload, prefix string, widths []int) ([]ImageVariant, []PendingObject, error) {
+	vs, err := imaging.ProcessWidths(f.Data, widths)
+	if err != nil {
+		return nil, nil, imageError(f.FileName, err)
+	}
+	variants := make([]ImageVariant, len(vs))
+	objs := make([]PendingObject, len(vs))
+	for i, v := range vs {
+		key := hashKey(prefix, v.Data, v.Ext)
+		variants[i] = ImageVariant{Width: v.Width, Height: v.Height, Key: key}
+		objs[i] = PendingObject{Key: key, ContentType: v.ContentType, Data: v.Data}
+	}
+	return variants, objs, nil
+}
+
+// PrepareDocument checks that an uploaded file is a whole PDF (CheckPDF; else
+// CodeUnsupportedType naming it) and returns the object to write, keyed prefix + the hash
+// of its content + ".pdf".
+func PrepareDocument(f Upload, prefix string) (PendingObject, error) {
+	if !CheckPDF(f.Data) {
+		return PendingObject{}, &accounts.Error{Code: accounts.CodeUnsupportedType, Message: f.FileName + " is not a PDF document",
+			Fields: map[string]string{"files": f.FileName + ": not a PDF"}}
+	}
+	return PendingObject{Key: hashKey(prefix, f.Data, "pdf"), ContentType: "application/pdf", Data: f.Data}, nil
+}
+
+// PutGuarded writes objs so that a failure at any point leaves nothing behind for good.
 //
 // The order is what makes it so. 1. The keys are queued for deletion, due only after
 // UploadGuard (GuardObjects): from then on the deletion job leaves them alone, and if this
 // upload dies anywhere later, the job removes whatever it wrote once the guard expires
 // (unless some row references the key: keys are content hashes shared between listings).
 // 2. The objects are written. 3. The rows are inserted by commit, in one transaction that
-// first locks the guard entries and checks they are still pending (CheckGuards): the job
-// deletes an object only while holding its entry's row lock and only when the entry is
-// due and no row references the key, so an object whose guard is pending and locked by
-// the inserting transaction cannot vanish under the rows that reference it. A row that
-// commits always points at an object that exists; an object without a row is queued.
-func (s *Service) putGuarded(ctx context.Context, objs []object, commit func(Store) error) error {
+// then locks the guard entries and checks they are still pending (CheckGuards) before it
+// commits: the job deletes an object only while holding its entry's row lock and only when
+// the entry is due and no committed row references the key, so an object whose guard is
+// pending and locked by the inserting transaction cannot vanish under the rows that
+// reference it. A row that commits always points at an object that exists; an object
+// without a row is queued.
+//
+// The entries are locked after commit has run, not before: commit locks the parent (a
+// listing, an acceptance) first, as a removal does before it queues its keys, so that an
+// upload and a removal of the same parent sharing a key take their locks in one order and
+// cannot deadlock.
+//
+// store guards the keys; inTx runs a function in one transaction of it (its InTx); now is
+// the clock. The deletion job must know every table whose rows reference keys.
+func PutGuarded[S ObjectGuards](ctx context.Context, store S, inTx func(context.Context, func(S) error) error,
+	objects Objects, now func() time.Time, objs []PendingObject, commit func(S) error) error {
 	keys := make([]string, len(objs))
 	for i, o := range objs {
-		keys[i] = o.key
+		keys[i] = o.Key
 	}
-	now := s.now()
-	if err := s.Store.GuardObjects(ctx, keys, now.Add(UploadGuard)); err != nil {
+	if err := store.GuardObjects(ctx, keys, now().Add(UploadGuard)); err != nil {
 		return err
 	}
 	for _, o := range objs {
-		if err := s.Objects.Put(ctx, o.key, o.data, o.contentType); err != nil {
+		if err := objects.Put(ctx, o.Key, o.Data, o.ContentType); err != nil {
 			return err
 		}
 	}
-	return s.Store.InTx(ctx, func(tx Store) error {
-		if err := tx.CheckGuards(ctx, keys, s.now()); err != nil {
+	return inTx(ctx, func(tx S) error {
+		if err := commit(tx); err != nil {
 			return err
 		}
-		return commit(tx)
+		return tx.CheckGuards(ctx, keys, now())
 	})
+}
+
+// putGuarded is PutGuarded on the catalog's store.
+func (s *Service) putGuarded(ctx context.Context, objs []PendingObject, commit func(Store) error) error {
+	return PutGuarded(ctx, s.Store, s.Store.InTx, s.Objects, s.now, objs, commit)
 }
 
 // AddImages checks, re-encodes and stores images for a listing, appended to its gallery
@@ -254,30 +309,26 @@ func (s *Service) AddImages(ctx context.Context, a accounts.Actor, listingID int
 	if err != nil {
 		return nil, err
 	}
-	if err := checkFiles(files, MaxImageBytes); err != nil {
+	if err := CheckUploads(files, MaxImageBytes); err != nil {
 		return nil, err
 	}
 	if len(l.Images)+len(files) > MaxImagesPerListing {
 		return nil, &accounts.Error{Code: accounts.CodeInvalid, Message: "validation failed",
 			Fields: map[string]string{"files": fmt.Sprintf("a listing has at most %d images; it has %d", MaxImagesPerListing, len(l.Images))}}
 	}
-	var objs []object
+	var objs []PendingObject
 	imgs := make([]Image, len(files))
 	for i, f := range files {
 		alt := trimText(f.Text)
 		if err := checkAlt("alt", alt, MaxAltLength); err != nil {
 			return nil, err
 		}
-		vs, err := imaging.Process(f.Data)
+		variants, fileObjs, err := PrepareImage(f, "images/", imaging.VariantWidths)
 		if err != nil {
-			return nil, imageError(f.FileName, err)
+			return nil, err
 		}
-		img := Image{ListingID: listingID, Alt: alt}
-		for _, v := range vs {
-			key := hashKey("images/", v.Data, v.Ext)
-			img.Variants = append(img.Variants, ImageVariant{Width: v.Width, Height: v.Height, Key: key})
-			objs = append(objs, object{key: key, contentType: v.ContentType, data: v.Data})
-		}
+		img := Image{ListingID: listingID, Alt: alt, Variants: variants}
+		objs = append(objs, fileObjs...)
 		last := img.Variants[len(img.Variants)-1]
 		img.Width, img.Height = last.Width, last.Height
 		imgs[i] = img
@@ -398,9 +449,9 @@ func CheckPDF(data []byte) bool {
 	return bytes.Contains(tail, []byte("%%EOF"))
 }
 
-// cleanFileName keeps the base name of an uploaded file, without control characters and
+// CleanFileName keeps the base name of an uploaded file, without control characters and
 // at most MaxFileNameLength characters.
-func cleanFileName(name string) string {
+func CleanFileName(name string) string {
 	name = strings.ReplaceAll(name, "\\", "/")
 	name = path.Base(strings.ToValidUTF8(name, ""))
 	name = strings.Map(func(r rune) rune {
@@ -425,7 +476,7 @@ func (s *Service) AddDocuments(ctx context.Context, a accounts.Actor, listingID 
 	if err != nil {
 		return nil, err
 	}
-	if err := checkFiles(files, MaxDocumentBytes); err != nil {
+	if err := CheckUploads(files, MaxDocumentBytes); err != nil {
 		return nil, err
 	}
 	if len(l.Documents)+len(files) > MaxDocumentsPerListing {
@@ -433,19 +484,18 @@ func (s *Service) AddDocuments(ctx context.Context, a accounts.Actor, listingID 
 			Fields: map[string]string{"files": fmt.Sprintf("a listing has at most %d documents", MaxDocumentsPerListing)}}
 	}
 	docs := make([]Document, len(files))
-	objs := make([]object, len(files))
+	objs := make([]PendingObject, len(files))
 	for i, f := range files {
-		if !CheckPDF(f.Data) {
-			return nil, &accounts.Error{Code: accounts.CodeUnsupportedType, Message: f.FileName + " is not a PDF document",
-				Fields: map[string]string{"files": f.FileName + ": not a PDF"}}
+		obj, err := PrepareDocument(f, "documents/")
+		if err != nil {
+			return nil, err
 		}
 		title := trimText(f.Text)
 		if err := checkAlt("title", title, MaxTitleLength); err != nil {
 			return nil, err
 		}
-		key := hashKey("documents/", f.Data, "pdf")
-		docs[i] = Document{ListingID: listingID, Title: title, FileName: cleanFileName(f.FileName), Key: key, SizeBytes: int64(len(f.Data))}
-		objs[i] = object{key: key, contentType: "application/pdf", data: f.Data}
+		docs[i] = Document{ListingID: listingID, Title: title, FileName: CleanFileName(f.FileName), Key: obj.Key, SizeBytes: int64(len(f.Data))}
+		objs[i] = obj
 	}
 	err = s.putGuarded(ctx, objs, func(tx Store) error {
 		if _, err := tx.LockListing(ctx, listingID); err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sheber-kz/sheber/accounts"
+	"github.com/sheber-kz/sheber/catalog"
 )
 
 // Directory is what orders need to know of organizations; accounts.Store has it.
@@ -20,6 +21,9 @@ type Service struct {
 	Directory Directory
 	// Procurement holds the procurement routes; nil: none is configured.
 	Procurement ProcurementStore
+	// Objects stores the attachments' files (orders/attachments.go); nil: none can be
+	// uploaded or read.
+	Objects catalog.Objects
 	// PublicURL is the portal's address, for links in e-mails.
 	PublicURL string
 	// Now is the clock; nil means time.Now.

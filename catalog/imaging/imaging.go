@@ -213,7 +213,15 @@ var sem = make(chan struct{}, MaxConcurrent)
 // Process checks data (see Check), decodes it, applies the JPEG EXIF orientation and
 // returns the variants, ascending by width (see VariantWidths). An image with transparency stays PNG; every
 // other becomes JPEG.
-func Process(data []byte) ([]Variant, error) {
+func Process(data []byte) ([]Variant, error) { return ProcessWidths(data, VariantWidths) }
+
+// ProcessWidths is Process with other variant widths (ascending): an image gets the
+// widths below its own and, unless it is wider than the last, itself; a wider one is
+// scaled down to the last. Private attachments keep a thumbnail and a large copy.
+func ProcessWidths(data []byte, widths []int) ([]Variant, error) {
+	if len(widths) == 0 {
+		return nil, errors.New("imaging: no variant widths")
+	}
 	f, _, err := Check(data)
 	if err != nil {
 		return nil, err
@@ -236,7 +244,7 @@ func Process(data []byte) ([]Variant, error) {
 		img = Orient(img, JPEGOrientation(data))
 	}
 	alpha := hasAlpha(img)
-	widths := variantWidths(img.Bounds().Dx())
+	widths = variantWidths(widths, img.Bounds().Dx())
 	out := make([]Variant, len(widths))
 	// The largest variant is made from the decoded image, each smaller one from the
 	// variant above it: every step shrinks by a small factor, which keeps the work close to
@@ -252,10 +260,10 @@ func Process(data []byte) ([]Variant, error) {
 }
 
 // variantWidths are the widths of the variants of an image w pixels wide, ascending: the
-// VariantWidths below w and, if w is not wider than the next one, w itself.
-func variantWidths(w int) []int {
+// widths below w and, if w is not wider than the next one, w itself.
+func variantWidths(widths []int, w int) []int {
 	var ws []int
-	for _, v := range VariantWidths {
+	for _, v := range widths {
 		if v >= w {
 			return append(ws, w)
 		}

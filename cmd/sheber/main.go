@@ -213,7 +213,7 @@ func serve(ctx context.Context) error {
 		Searcher: searchCache, Objects: objs}
 	procurement := postgres.NewProcurementStore(db)
 	ord := &orders.Service{Store: postgres.NewOrdersStore(db), Directory: postgres.NewAccountsStore(db),
-		Procurement: procurement, PublicURL: cfg.PublicURL}
+		Procurement: procurement, Objects: objs, PublicURL: cfg.PublicURL}
 	srv := &api.Server{
 		Accounts: svc, Catalog: cat, Procurement: procurement, Orders: ord,
 		Secret: []byte(cfg.SessionSecret), SecureCookies: cfg.secureCookies(),

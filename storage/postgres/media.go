@@ -15,7 +15,8 @@ import (
 	"github.com/sheber-kz/sheber/catalog"
 )
 
-// Images, documents and the object deletion queue (migration 00005).
+// Images, documents and the object deletion queue (migration 00005); orders' attachments
+// (migration 00013, order_attachments.go) reference objects too and follow the same rules.
 //
 // Objects are shared by content hash, so deleting one is safe only when no row references
 // its key and no upload is about to reference it. Three rules keep that true:
@@ -52,6 +53,12 @@ func queueKeys(ctx context.Context, q queryer, keys []string, at time.Time) erro
 
 // CheckGuards implements catalog.MediaStore.
 func (s *CatalogStore) CheckGuards(ctx context.Context, keys []string, now time.Time) error {
+	return checkGuards(ctx, s.q, keys, now)
+}
+
+// checkGuards locks the queue entries of keys and returns CodeUnavailable unless each is
+// pending after now.
+func checkGuards(ctx context.Context, db queryer, keys []string, now time.Time) error {
 	const q = `SELECT count(*) FROM (SELECT object_key FROM object_deletions
 		WHERE object_key = ANY($1::text[]) AND not_before > $2 ORDER BY object_key FOR UPDATE) g`
 	distinct := map[string]bool{}
@@ -59,7 +66,7 @@ func (s *CatalogStore) CheckGuards(ctx context.Context, keys []string, now time.
 		distinct[k] = true
 	}
 	var n int
-	if err := s.q.GetContext(ctx, &n, q, pq.Array(keys), now.UTC()); err != nil {
+	if err := db.GetContext(ctx, &n, q, pq.Array(keys), now.UTC()); err != nil {
 		return translate(err)
 	}
 	if n != len(distinct) {
@@ -370,7 +377,9 @@ func (q *DeletionQueue) DeleteDue(ctx context.Context, now time.Time, limit, max
 		RETURNING object_key`
 	const lock = `SELECT attempts FROM object_deletions WHERE object_key = $1 AND not_before <= $2 FOR UPDATE`
 	const referenced = `SELECT EXISTS (SELECT 1 FROM listing_image_variants WHERE object_key = $1)
-		OR EXISTS (SELECT 1 FROM listing_documents WHERE object_key = $1)`
+		OR EXISTS (SELECT 1 FROM listing_documents WHERE object_key = $1)
+		OR EXISTS (SELECT 1 FROM order_attachments WHERE object_key = $1)
+		OR EXISTS (SELECT 1 FROM order_attachments WHERE thumb_key = $1)`
 	const done = `DELETE FROM object_deletions WHERE object_key = $1`
 	const failed = `UPDATE object_deletions SET attempts = attempts + 1, last_error = $2, locked_until = NULL,
 		not_before = greatest(not_before, $3) WHERE object_key = $1 RETURNING attempts`
