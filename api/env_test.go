@@ -60,7 +60,8 @@ func newEnv(t *testing.T, configure ...func(*api.Server)) *env {
 	e.catalog = &catalog.Service{Store: catalogStore, Directory: e.store, Searcher: catalogStore, Objects: e.objects}
 	procurement := postgres.NewProcurementStore(db)
 	e.orders = &orders.Service{Store: postgres.NewOrdersStore(db), Directory: e.store, Procurement: procurement, Objects: e.objects,
-		PublicURL: "http://localhost"}
+		Attachments: postgres.NewOrdersStore(db),
+		PublicURL:   "http://localhost"}
 	e.srv = &api.Server{Accounts: e.svc, Catalog: e.catalog, Procurement: procurement, Orders: e.orders,
 		Secret: []byte("test-secret-test-secret-test-secret!"), Metrics: api.NewMetrics(),
 		Checks: []api.Check{{Name: "postgres", Ping: db.Ping}, {Name: "redis", Ping: rc.Ping}}}

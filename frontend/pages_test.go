@@ -67,8 +67,10 @@ func newEnv(t *testing.T) *env {
 	svc := &accounts.Service{Store: postgres.NewAccountsStore(db), Sessions: redis.NewSessions(rc), Limiter: redis.Limiter{Client: rc},
 		Hasher: hasher, PublicURL: "http://localhost"}
 	catalogStore := postgres.NewCatalogStore(db)
-	cat := &catalog.Service{Store: catalogStore, Directory: postgres.NewAccountsStore(db), Searcher: catalogStore, Objects: objectstest.New(t)}
-	ord := &orders.Service{Store: postgres.NewOrdersStore(db), Directory: postgres.NewAccountsStore(db), Procurement: postgres.NewProcurementStore(db)}
+	objs := objectstest.New(t)
+	cat := &catalog.Service{Store: catalogStore, Directory: postgres.NewAccountsStore(db), Searcher: catalogStore, Objects: objs}
+	ord := &orders.Service{Store: postgres.NewOrdersStore(db), Directory: postgres.NewAccountsStore(db), Procurement: postgres.NewProcurementStore(db),
+		Objects: objs, Attachments: postgres.NewOrdersStore(db)}
 	return &env{app: newApp(t, &api.Server{Accounts: svc, Catalog: cat, Orders: ord, Secret: []byte(testSecret)}), db: db,
 		store: postgres.NewAccountsStore(db), hasher: hasher, cat: cat, ord: ord}
 }

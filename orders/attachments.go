@@ -74,14 +74,29 @@ type Attachment struct {
 	CreatedAt               time.Time
 }
 
+// errNoAttachments is the error of a Service without an attachment or object store: a
+// wiring mistake, not the caller's.
+func (s *Service) errNoAttachments() error {
+	if s.Attachments == nil || s.Objects == nil {
+		return accounts.Internal(fmt.Errorf("orders: no attachment store or object store configured"))
+	}
+	return nil
+}
+
 // IsImage reports whether the attachment is an image (it has a thumbnail).
 func (a Attachment) IsImage() bool { return a.ThumbKey != "" }
 
-// AttachmentStore persists attachments; Store has it. Methods return CodeNotFound for a
-// missing row.
+// AttachmentStore persists attachments (storage/postgres.OrdersStore has it, on the
+// orders' database). Methods return CodeNotFound for a missing row.
 type AttachmentStore interface {
 	// GuardObjects and CheckGuards protect an upload's objects (catalog.PutGuarded).
 	catalog.ObjectGuards
+	// InAttachmentTx runs fn with an AttachmentStore bound to one transaction.
+	InAttachmentTx(ctx context.Context, fn func(AttachmentStore) error) error
+	// Acceptances returns a fulfillment's acceptances, oldest first.
+	Acceptances(ctx context.Context, fulfillmentID int64) ([]Acceptance, error)
+	// CustomRequest returns a request; lock holds it until the transaction ends.
+	CustomRequest(ctx context.Context, id int64, lock bool) (CustomRequest, error)
 	// LockAcceptance reads an acceptance and locks its row until the transaction ends.
 	LockAcceptance(ctx context.Context, id int64) (Acceptance, error)
 	// CreateAttachment inserts at and sets its ID and CreatedAt.
@@ -200,16 +215,13 @@ func tooManyFiles(parent string, max, have int) error {
 // (which locks the parent and returns how many attachments it has) allows: a failure at
 // any point leaves no row, and objects only the deletion job will remove.
 func (s *Service) storeAttachments(ctx context.Context, ps []prepared, max int, parent string,
-	lock func(tx Store) (int, error), fill func(*Attachment)) ([]Attachment, error) {
+	lock func(tx AttachmentStore) (int, error), fill func(*Attachment)) ([]Attachment, error) {
 	var objs []catalog.PendingObject
 	for _, p := range ps {
 		objs = append(objs, p.objs...)
 	}
-	if s.Objects == nil {
-		return nil, accounts.Internal(fmt.Errorf("orders: no object store configured"))
-	}
 	out := make([]Attachment, len(ps))
-	err := catalog.PutGuarded(ctx, s.Store, s.Store.InTx, s.Objects, s.now, objs, func(tx Store) error {
+	err := catalog.PutGuarded(ctx, s.Attachments, s.Attachments.InAttachmentTx, s.Objects, s.now, objs, func(tx AttachmentStore) error {
 		have, err := lock(tx)
 		if err != nil {
 			return err
@@ -248,7 +260,7 @@ func (s *Service) photoAcceptance(ctx context.Context, a accounts.Actor, fulfill
 		}
 		return Fulfillment{}, Acceptance{}, err
 	}
-	acc, err := s.Store.LockAcceptance(ctx, acceptanceID)
+	acc, err := s.Attachments.LockAcceptance(ctx, acceptanceID)
 	if err != nil {
 		return Fulfillment{}, Acceptance{}, err
 	}
@@ -271,6 +283,9 @@ func (s *Service) checkPhotoWindow(acc Acceptance) error {
 // photoAcceptance), at most MaxPhotosPerAcceptance in all. Every file is checked before
 // anything is stored; one bad file refuses the whole request.
 func (s *Service) AddPhotos(ctx context.Context, a accounts.Actor, fulfillmentID, acceptanceID int64, files []catalog.Upload) ([]Attachment, error) {
+	if err := s.errNoAttachments(); err != nil {
+		return nil, err
+	}
 	if _, _, err := s.photoAcceptance(ctx, a, fulfillmentID, acceptanceID); err != nil {
 		return nil, err
 	}
@@ -287,7 +302,7 @@ func (s *Service) addPhotos(ctx context.Context, a accounts.Actor, fulfillmentID
 	if err != nil {
 		return nil, err
 	}
-	return s.storeAttachments(ctx, ps, MaxPhotosPerAcceptance, "an acceptance", func(tx Store) (int, error) {
+	return s.storeAttachments(ctx, ps, MaxPhotosPerAcceptance, "an acceptance", func(tx AttachmentStore) (int, error) {
 		locked, err := tx.LockAcceptance(ctx, acceptanceID)
 		if err != nil {
 			return 0, err
@@ -314,6 +329,9 @@ func (s *Service) addPhotos(ctx context.Context, a accounts.Actor, fulfillmentID
 // acceptance stays recorded and the error says so (the photos can be sent again within
 // AcceptancePhotoWindow).
 func (s *Service) AcceptWithPhotos(ctx context.Context, a accounts.Actor, id int64, in AcceptanceInput, photos []catalog.Upload) (Fulfillment, []Attachment, error) {
+	if err := s.errNoAttachments(); err != nil {
+		return Fulfillment{}, nil, err
+	}
 	var ps []prepared
 	if len(photos) > 0 {
 		var err error
@@ -325,7 +343,7 @@ func (s *Service) AcceptWithPhotos(ctx context.Context, a accounts.Actor, id int
 	if err != nil || len(photos) == 0 {
 		return f, nil, err
 	}
-	accs, err := s.Store.Acceptances(ctx, id)
+	accs, err := s.Attachments.Acceptances(ctx, id)
 	if err != nil {
 		return f, nil, err
 	}
@@ -350,14 +368,17 @@ func (s *Service) AcceptWithPhotos(ctx context.Context, a accounts.Actor, id int
 // Acceptances returns a fulfillment order's acceptances with their photos, to those who
 // may see the fulfillment.
 func (s *Service) Acceptances(ctx context.Context, a accounts.Actor, fulfillmentID int64) ([]AcceptanceRecord, error) {
+	if err := s.errNoAttachments(); err != nil {
+		return nil, err
+	}
 	if _, err := s.Fulfillment(ctx, a, fulfillmentID); err != nil {
 		return nil, err
 	}
-	accs, err := s.Store.Acceptances(ctx, fulfillmentID)
+	accs, err := s.Attachments.Acceptances(ctx, fulfillmentID)
 	if err != nil {
 		return nil, err
 	}
-	photos, err := s.Store.AcceptanceAttachments(ctx, fulfillmentID)
+	photos, err := s.Attachments.AcceptanceAttachments(ctx, fulfillmentID)
 	if err != nil {
 		return nil, err
 	}
@@ -376,10 +397,13 @@ func (s *Service) Acceptances(ctx context.Context, a accounts.Actor, fulfillment
 // RemovePhoto removes a photo of an acceptance, for the buyer within
 // AcceptancePhotoWindow; its objects go with the deletion job.
 func (s *Service) RemovePhoto(ctx context.Context, a accounts.Actor, fulfillmentID, acceptanceID, photoID int64) error {
+	if err := s.errNoAttachments(); err != nil {
+		return err
+	}
 	if _, _, err := s.photoAcceptance(ctx, a, fulfillmentID, acceptanceID); err != nil {
 		return err
 	}
-	return s.Store.InTx(ctx, func(tx Store) error {
+	return s.Attachments.InAttachmentTx(ctx, func(tx AttachmentStore) error {
 		acc, err := tx.LockAcceptance(ctx, acceptanceID)
 		if err != nil {
 			return err
@@ -401,7 +425,7 @@ func (s *Service) RemovePhoto(ctx context.Context, a accounts.Actor, fulfillment
 // drawingRequest loads custom request id for a change of its drawings by a: a must manage
 // the buyer's orders (403 for others who may see the request, 404 for everyone else), and
 // the request must still be open before its quote deadline (409).
-func (s *Service) drawingRequest(ctx context.Context, tx Store, a accounts.Actor, id int64, lock bool) (CustomRequest, error) {
+func (s *Service) drawingRequest(ctx context.Context, tx AttachmentStore, a accounts.Actor, id int64, lock bool) (CustomRequest, error) {
 	if a.Anonymous() {
 		return CustomRequest{}, &accounts.Error{Code: accounts.CodeUnauthenticated, Message: "sign in first"}
 	}
@@ -424,7 +448,10 @@ func (s *Service) drawingRequest(ctx context.Context, tx Store, a accounts.Actor
 // AddDrawings stores drawings (PDFs and images) of an open custom request for the buyer,
 // at most MaxDrawingsPerRequest in all. Every file is checked before anything is stored.
 func (s *Service) AddDrawings(ctx context.Context, a accounts.Actor, requestID int64, files []catalog.Upload) ([]Attachment, error) {
-	r, err := s.drawingRequest(ctx, s.Store, a, requestID, false)
+	if err := s.errNoAttachments(); err != nil {
+		return nil, err
+	}
+	r, err := s.drawingRequest(ctx, s.Attachments, a, requestID, false)
 	if err != nil {
 		return nil, err
 	}
@@ -432,7 +459,7 @@ func (s *Service) AddDrawings(ctx context.Context, a accounts.Actor, requestID i
 	if err != nil {
 		return nil, err
 	}
-	return s.storeAttachments(ctx, ps, MaxDrawingsPerRequest, "a custom request", func(tx Store) (int, error) {
+	return s.storeAttachments(ctx, ps, MaxDrawingsPerRequest, "a custom request", func(tx AttachmentStore) (int, error) {
 		if _, err := s.drawingRequest(ctx, tx, a, requestID, true); err != nil {
 			return 0, err
 		}
@@ -445,16 +472,22 @@ func (s *Service) AddDrawings(ctx context.Context, a accounts.Actor, requestID i
 
 // Drawings returns a custom request's drawings, oldest first, to those who may see it.
 func (s *Service) Drawings(ctx context.Context, a accounts.Actor, requestID int64) ([]Attachment, error) {
+	if err := s.errNoAttachments(); err != nil {
+		return nil, err
+	}
 	if _, err := s.Request(ctx, a, requestID); err != nil {
 		return nil, err
 	}
-	return s.Store.RequestAttachments(ctx, requestID)
+	return s.Attachments.RequestAttachments(ctx, requestID)
 }
 
 // RemoveDrawing removes a drawing of an open custom request, for the buyer; its objects go
 // with the deletion job.
 func (s *Service) RemoveDrawing(ctx context.Context, a accounts.Actor, requestID, drawingID int64) error {
-	return s.Store.InTx(ctx, func(tx Store) error {
+	if err := s.errNoAttachments(); err != nil {
+		return err
+	}
+	return s.Attachments.InAttachmentTx(ctx, func(tx AttachmentStore) error {
 		if _, err := s.drawingRequest(ctx, tx, a, requestID, true); err != nil {
 			return err
 		}
@@ -473,10 +506,13 @@ func (s *Service) RemoveDrawing(ctx context.Context, a accounts.Actor, requestID
 // of its parent: the large copy, or with thumbnail the thumbnail (CodeNotFound for a PDF).
 // Anyone who may not see the parent gets CodeNotFound. The caller closes the Body.
 func (s *Service) AttachmentFile(ctx context.Context, a accounts.Actor, id int64, thumbnail bool) (Attachment, catalog.Object, error) {
+	if err := s.errNoAttachments(); err != nil {
+		return Attachment{}, catalog.Object{}, err
+	}
 	if a.Anonymous() {
 		return Attachment{}, catalog.Object{}, &accounts.Error{Code: accounts.CodeUnauthenticated, Message: "sign in first"}
 	}
-	at, err := s.Store.Attachment(ctx, id)
+	at, err := s.Attachments.Attachment(ctx, id)
 	if err != nil {
 		return Attachment{}, catalog.Object{}, err
 	}
@@ -490,9 +526,6 @@ func (s *Service) AttachmentFile(ctx context.Context, a accounts.Actor, id int64
 		}
 		key = at.ThumbKey
 	}
-	if s.Objects == nil {
-		return Attachment{}, catalog.Object{}, accounts.Internal(fmt.Errorf("orders: no object store configured"))
-	}
 	obj, err := s.Objects.Get(ctx, key)
 	return at, obj, err
 }
@@ -500,10 +533,13 @@ func (s *Service) AttachmentFile(ctx context.Context, a accounts.Actor, id int64
 // CanSeeAttachment checks a's access to an attachment without opening it (a conditional
 // download answered with 304); CodeNotFound for those who may not.
 func (s *Service) CanSeeAttachment(ctx context.Context, a accounts.Actor, id int64) (Attachment, error) {
+	if err := s.errNoAttachments(); err != nil {
+		return Attachment{}, err
+	}
 	if a.Anonymous() {
 		return Attachment{}, &accounts.Error{Code: accounts.CodeUnauthenticated, Message: "sign in first"}
 	}
-	at, err := s.Store.Attachment(ctx, id)
+	at, err := s.Attachments.Attachment(ctx, id)
 	if err != nil {
 		return Attachment{}, err
 	}

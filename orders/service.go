@@ -24,6 +24,8 @@ type Service struct {
 	// Objects stores the attachments' files (orders/attachments.go); nil: none can be
 	// uploaded or read.
 	Objects catalog.Objects
+	// Attachments persists the attachments' rows; nil: none can be uploaded or read.
+	Attachments AttachmentStore
 	// PublicURL is the portal's address, for links in e-mails.
 	PublicURL string
 	// Now is the clock; nil means time.Now.

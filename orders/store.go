@@ -11,7 +11,6 @@ import (
 // missing row and CodeConflict when a unique rule is broken.
 type Store interface {
 	CustomRequestStore
-	AttachmentStore
 
 	// InTx runs fn with a Store bound to one transaction.
 	InTx(ctx context.Context, fn func(Store) error) error

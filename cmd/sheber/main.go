@@ -212,8 +212,9 @@ func serve(ctx context.Context) error {
 	cat := &catalog.Service{Store: redis.NewCatalogChanges(rdb, catalogStore), Directory: postgres.NewAccountsStore(db),
 		Searcher: searchCache, Objects: objs}
 	procurement := postgres.NewProcurementStore(db)
-	ord := &orders.Service{Store: postgres.NewOrdersStore(db), Directory: postgres.NewAccountsStore(db),
-		Procurement: procurement, Objects: objs, PublicURL: cfg.PublicURL}
+	ordersStore := postgres.NewOrdersStore(db)
+	ord := &orders.Service{Store: ordersStore, Directory: postgres.NewAccountsStore(db),
+		Procurement: procurement, Objects: objs, Attachments: ordersStore, PublicURL: cfg.PublicURL}
 	srv := &api.Server{
 		Accounts: svc, Catalog: cat, Procurement: procurement, Orders: ord,
 		Secret: []byte(cfg.SessionSecret), SecureCookies: cfg.secureCookies(),

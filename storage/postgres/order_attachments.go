@@ -16,6 +16,13 @@ import (
 // transaction that deletes the row; the deletion job counts order_attachments among the
 // references.
 
+var _ orders.AttachmentStore = (*OrdersStore)(nil)
+
+// InAttachmentTx implements orders.AttachmentStore, as InTx does.
+func (s *OrdersStore) InAttachmentTx(ctx context.Context, fn func(orders.AttachmentStore) error) error {
+	return s.InTx(ctx, func(tx orders.Store) error { return fn(tx.(*OrdersStore)) })
+}
+
 // GuardObjects implements orders.AttachmentStore (catalog.ObjectGuards).
 func (s *OrdersStore) GuardObjects(ctx context.Context, keys []string, until time.Time) error {
 	return queueKeys(ctx, s.q, keys, until)
