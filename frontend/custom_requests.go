@@ -351,7 +351,7 @@ type invitationView struct {
 
 // requestForms are the forms of a request's page, filled in again with their problems.
 type requestForms struct {
-	Invite, Quote, Accept, Cancel form
+	Invite, Quote, Accept, Cancel, Drawings form
 }
 
 // customRequestPage is the data of a custom request's page.
@@ -380,6 +380,14 @@ type customRequestPage struct {
 	ListURL string
 	// OwnAccepted: the producer viewing the page made the accepted quote.
 	OwnAccepted bool
+	// Drawings are the request's drawings (PDFs and images), which everyone who sees the
+	// request sees; CanDraw: the viewer adds and removes them (the buyer, while open).
+	Drawings []orders.Attachment
+	CanDraw  bool
+	// DrawingsLeft is how many more drawings the request may have; MaxDrawingPDF and
+	// MaxDrawingImage the largest file of each kind, in bytes.
+	DrawingsLeft                   int
+	MaxDrawingPDF, MaxDrawingImage int64
 	// Quote form bounds, 2006-01-02.
 	Today, MaxPromise string
 }
@@ -389,7 +397,7 @@ func (p customRequestPage) OwnQuoted() bool { return !p.BuyerSide && len(p.Quote
 
 // requestDone are the notes a redirect to a request's page may ask for
 // (request.done_<note>).
-var requestDone = []string{"created", "invite", "quote", "cancel"}
+var requestDone = []string{"created", "invite", "quote", "cancel", "drawings", "drawing_removed"}
 
 func (ui *UI) customRequestPage(c *fiber.Ctx) error {
 	return ui.renderCustomRequest(c, fiber.StatusOK, requestForms{})
@@ -422,6 +430,12 @@ func (ui *UI) renderCustomRequest(c *fiber.Ctx, status int, forms requestForms) 
 		CanManage: accounts.Authorize(actor, accounts.ActionManage, buyerRes) == nil && r.Status == orders.RequestOpen,
 		Today:     today.String(), MaxPromise: today.AddDays(orders.ScheduleHorizonWeeks * 7).String()}
 	page.CanInvite = page.Open && orders.MayInvite(actor, r)
+	page.CanDraw = page.Open && page.CanManage
+	if page.Drawings, err = svc.Drawings(ctx, actor, id); err != nil {
+		return err
+	}
+	page.DrawingsLeft = max(0, orders.MaxDrawingsPerRequest-len(page.Drawings))
+	page.MaxDrawingPDF, page.MaxDrawingImage = orders.MaxDrawingPDFBytes, orders.MaxDrawingImageBytes
 	if done := c.Query("done"); contains(requestDone, done) {
 		page.Done = strings.Clone(done)
 	}
@@ -539,6 +553,65 @@ func (ui *UI) renderCustomRequest(c *fiber.Ctx, status int, forms requestForms) 
 		}
 	}
 	return ui.render(c, status, pageCustomRequest, ui.newView(c, page))
+}
+
+// maxDrawingBytes is the largest drawing file the form reads: the larger of the domain's
+// limits for a PDF and an image (the domain checks each by its kind).
+const maxDrawingBytes = max(orders.MaxDrawingPDFBytes, orders.MaxDrawingImageBytes)
+
+// addDrawings uploads the form's files as drawings of the request; a refused upload is
+// said next to the file field.
+func (ui *UI) addDrawings(c *fiber.Ctx) error {
+	svc, err := ui.ordersService()
+	if err != nil {
+		return err
+	}
+	id, err := api.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	actor, err := signedIn(c)
+	if err != nil {
+		return err
+	}
+	files, err := api.FormFiles(c, "files", maxDrawingBytes)
+	if err == nil && len(files) == 0 {
+		err = &accounts.Error{Code: accounts.CodeInvalid, Message: "validation failed", Fields: map[string]string{"files": "choose at least one file"}}
+	}
+	if err == nil {
+		_, err = svc.AddDrawings(c.UserContext(), actor, id, files)
+	}
+	if status, problem, ok := uploadProblem(err); ok {
+		return ui.renderCustomRequest(c, status, requestForms{Drawings: form{Errors: map[string]string{"files": problem}}})
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(requestPath(id, "drawings")+"#drawings", fiber.StatusSeeOther)
+}
+
+// removeDrawing removes one drawing of the request.
+func (ui *UI) removeDrawing(c *fiber.Ctx) error {
+	svc, err := ui.ordersService()
+	if err != nil {
+		return err
+	}
+	id, err := api.PathID(c, "id")
+	if err != nil {
+		return err
+	}
+	drawingID, err := api.PathID(c, "drawingID")
+	if err != nil {
+		return err
+	}
+	actor, err := signedIn(c)
+	if err != nil {
+		return err
+	}
+	if err := svc.RemoveDrawing(c.UserContext(), actor, id, drawingID); err != nil {
+		return err
+	}
+	return c.Redirect(requestPath(id, "drawing_removed")+"#drawings", fiber.StatusSeeOther)
 }
 
 // quoteFields are the quote form's fields; the domain's unit_price_tiyn is the form's

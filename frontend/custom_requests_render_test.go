@@ -48,22 +48,27 @@ func sampleRequestPages() map[string][]any {
 		Events: []orders.RequestEvent{{Seq: 1, At: at, Action: orders.ActionRequestCreate, To: "open"},
 			{Seq: 2, At: at, Action: orders.ActionInvite, From: "open", To: "open"},
 			{Seq: 3, At: at, Action: orders.ActionCancelRequest, From: "open", To: "cancelled", Reason: "не нужно"}}}
+	drawings := []orders.Attachment{{ID: 31, RequestID: 3, FileName: "шкаф.pdf", ContentType: "application/pdf", SizeBytes: 120_000},
+		{ID: 32, RequestID: 3, FileName: "вид.png", ContentType: "image/png", SizeBytes: 2 << 20, ThumbKey: "attachments/x.jpg", ThumbWidth: 320, ThumbHeight: 240}}
+	buyer.Drawings, buyer.CanDraw, buyer.DrawingsLeft = drawings, true, 18
+	buyer.MaxDrawingPDF, buyer.MaxDrawingImage = orders.MaxDrawingPDFBytes, orders.MaxDrawingImageBytes
 	refused := buyer
 	refused.Done = ""
 	refused.Ranking = append([]rankedView{ranked[0]}, ranked[1])
 	refused.Ranking[1].Checked = true
 	refused.Forms = requestForms{Accept: form{Errors: map[string]string{"form": "budget line 001.015 would be overspent"}},
-		Invite: form{Values: map[string]string{"site_ids": "6"}, Errors: map[string]string{"site_ids": "the site is a metalwork workshop"}},
-		Cancel: form{Values: map[string]string{"reason": "x"}, Errors: map[string]string{"reason": "is longer than 1000 characters"}}}
+		Invite:   form{Values: map[string]string{"site_ids": "6"}, Errors: map[string]string{"site_ids": "the site is a metalwork workshop"}},
+		Cancel:   form{Values: map[string]string{"reason": "x"}, Errors: map[string]string{"reason": "is longer than 1000 characters"}},
+		Drawings: form{Errors: map[string]string{"files": "notes.txt: not a PDF"}}}
 	ordered := buyer
 	ordered.Request.Status, ordered.Request.OrderID, ordered.Request.AcceptedQuoteID = orders.RequestOrdered, 42, 11
-	ordered.CanManage, ordered.CanInvite, ordered.Open, ordered.Done = false, false, false, ""
+	ordered.CanManage, ordered.CanInvite, ordered.Open, ordered.Done, ordered.CanDraw = false, false, false, "", false
 	ordered.Quotes = []quoteView{{CustomQuote: quote, Site: site, Producer: ent.Name, AmountTiyn: quote.AmountTiyn(30), Accepted: true}}
 	coordinator := buyer
-	coordinator.CanManage, coordinator.ListURL, coordinator.Done = false, "", "invite"
+	coordinator.CanManage, coordinator.ListURL, coordinator.Done, coordinator.CanDraw = false, "", "invite", false
 	producer := customRequestPage{Request: r, Buyer: org, Category: accounts.Text{RU: "Шкафы и стеллажи"}, Open: true, ListURL: "/orgs/9/invited-requests",
 		Invitations: []invitationView{{Invitation: r.Invitations[0], Site: site, Producer: ent.Name}}, QuoteSites: []orders.Site{site, far},
-		Today: "2026-09-01", MaxPromise: "2028-08-30",
+		Today: "2026-09-01", MaxPromise: "2028-08-30", Drawings: drawings,
 		Forms: requestForms{Quote: form{Values: map[string]string{"site_id": "6", "unit_price": "дорого", "vat_included": "1", "note": "срочно"},
 			Errors: map[string]string{"unit_price": "enter the price in tenge", "promised_date": "must be between today and 104 weeks ahead",
 				"labour_hours": "bad", "site_id": "quoted already", "note": "too long", "form": "conflict"}}},
@@ -166,10 +171,19 @@ func TestRequestPageForTheBuyer(t *testing.T) {
 		}
 	}
 
-	// A refused acceptance, invitation and cancellation are said next to their forms; the
+	// The drawings: a PDF and an image with its thumbnail, each linked through the API and
+	// with a remove button; the upload form says how many more may come.
+	html := renderPage(t, ui, pageCustomRequest, langEN, samples[0])
+	for _, s := range []string{`href="/api/v1/attachments/31" download="шкаф.pdf"`, `src="/api/v1/attachments/32/thumbnail" width="320" height="240" alt="Drawing вид.png"`,
+		`action="/cabinet/custom-requests/3/drawings/31/remove"`, `enctype="multipart/form-data"`, "You may add 18 more: a PDF up to 20.0\u00a0MB, an image up to 15.0\u00a0MB"} {
+		if !strings.Contains(html, s) {
+			t.Errorf("no %q in the drawings section", s)
+		}
+	}
+	// A refused acceptance, invitation, cancellation and upload are said next to their forms; the
 	// site chosen before is still checked.
-	html := renderPage(t, ui, pageCustomRequest, langRU, samples[1])
-	for _, s := range []string{`id="accept-error"`, "budget line 001.015 would be overspent", `id="invite-error"`, "the site is a metalwork workshop",
+	html = renderPage(t, ui, pageCustomRequest, langRU, samples[1])
+	for _, s := range []string{`id="e-files-error"`, "notes.txt: not a PDF", `id="accept-error"`, "budget line 001.015 would be overspent", `id="invite-error"`, "the site is a metalwork workshop",
 		`id="invite-site-6" name="site_id" value="6" checked`, `id="e-reason" name="reason" type="text" value="x" aria-invalid="true" aria-describedby="e-reason-error"`,
 		`id="e-reason-error"`} {
 		if !strings.Contains(html, s) {
@@ -183,7 +197,7 @@ func TestRequestPageForTheBuyer(t *testing.T) {
 			t.Errorf("no %q in the ordered request's page", s)
 		}
 	}
-	for _, s := range []string{`id="accept-quote-11"`, `id="invite-form"`, `id="cancel-form"`} {
+	for _, s := range []string{`id="accept-quote-11"`, `id="invite-form"`, `id="cancel-form"`, `id="drawings-form"`, `/remove"`} {
 		if strings.Contains(html, s) {
 			t.Errorf("the ordered request still offers %q", s)
 		}
@@ -213,10 +227,13 @@ func TestRequestPageForTheProducer(t *testing.T) {
 			t.Errorf("no %q in the producer's page", s)
 		}
 	}
-	for _, s := range []string{`id="ranking"`, `id="timeline"`, `id="invite-form"`, `id="accept-quote-`, `id="cancel-form"`} {
+	for _, s := range []string{`id="ranking"`, `id="timeline"`, `id="invite-form"`, `id="accept-quote-`, `id="cancel-form"`, `id="drawings-form"`, `/remove"`} {
 		if strings.Contains(html, s) {
 			t.Errorf("the producer sees %q", s)
 		}
+	}
+	if !strings.Contains(html, `href="/api/v1/attachments/31" download="шкаф.pdf"`) {
+		t.Error("the producer does not see the drawings")
 	}
 	states := map[int]string{5: "Предложение отправлено покупателю.", 6: "Срок приёма предложений истёк: предложения больше не принимаются.",
 		7: "Покупатель принял ваше предложение", 8: "Покупатель принял другое предложение.", 9: "Покупатель отменил заявку.",

@@ -1,9 +1,12 @@
 package frontend_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -19,12 +22,14 @@ var requestLocation = regexp.MustCompile(`^/cabinet/custom-requests/(\d+)\?done=
 // A custom request in the cabinets, without JavaScript: the requester's form marks a
 // missing title and a deadline too soon and keeps what was typed; the request's page
 // ranks the producer's site with its reasons; a made-up site is refused next to the
-// invitation form; the site is invited; the producer finds the request in its list of
+// invitation form; the site is invited; a file that is no drawing is refused next to the
+// upload field and a PDF drawing is added and served (to the invited producer too, who
+// cannot change it; not to another school); the producer finds the request in its list of
 // invitations, its quote form marks a bad price, then takes the quote; the regional
 // coordinator can invite but not accept; another school and an uninvited producer see
-// nothing; the requester accepts the quote and lands on the new order's page; a second
-// press leads to the same order; afterwards the producer's page says its quote won and
-// the forms are gone.
+// nothing; the requester removes the drawing, accepts the quote and lands on the new
+// order's page; a second press leads to the same order; afterwards the producer's page
+// says its quote won and the forms are gone.
 func TestCustomRequestInTheCabinets(t *testing.T) {
 	e := newEnv(t)
 	s := e.shop(t)
@@ -75,6 +80,23 @@ func TestCustomRequestInTheCabinets(t *testing.T) {
 	req.post(path+"/invite", url.Values{"_csrf": {tok}, "site_id": {"99999999"}}).expect(t, http.StatusUnprocessableEntity, `id="invite-error"`, "no such production site")
 	req.post(path+"/invite", url.Values{"_csrf": {tok}}).expect(t, http.StatusUnprocessableEntity, `id="invite-error"`)
 	req.post(path+"/invite", url.Values{"_csrf": {tok}, "site_id": {siteID}}).expectRedirect(t, path+"?done=invite")
+
+	// Drawings: a file that is no drawing is refused next to the file field; a PDF is
+	// added, listed and served to the buyer; the producer sees it later without the forms.
+	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+	req.postFiles(path+"/drawings", tok, "files", map[string][]byte{"notes.txt": []byte("hello")}).
+		expect(t, http.StatusUnsupportedMediaType, `id="e-files-error"`, `id="drawings-form"`)
+	req.postFiles(path+"/drawings", tok, "files", map[string][]byte{"шкаф.pdf": pdf}).expectRedirect(t, path+"?done=drawings#drawings")
+	p = req.get(path)
+	p.expect(t, http.StatusOK, `id="drawing-list"`, "шкаф.pdf")
+	dm := regexp.MustCompile(`href="(/api/v1/attachments/(\d+))" download`).FindStringSubmatch(p.body)
+	if dm == nil {
+		t.Fatalf("no drawing link:\n%s", p.body)
+	}
+	if got := req.get(dm[1]); got.StatusCode != http.StatusOK || got.body != string(pdf) {
+		t.Errorf("the drawing is served with %d, %d bytes", got.StatusCode, len(got.body))
+	}
+	drawingRemove := path + "/drawings/" + dm[2] + "/remove"
 	req.get(path).expect(t, http.StatusOK, "Уже приглашён", `id="invitations"`)
 
 	// Nobody else sees it; the coordinator of the region may invite, not accept.
@@ -99,7 +121,15 @@ func TestCustomRequestInTheCabinets(t *testing.T) {
 	invited := fmt.Sprintf("/orgs/%d/invited-requests", s.enterprise.ID)
 	mgr.get(invited).expect(t, http.StatusOK, `href="`+path+`"`, "Шкаф по чертежу № 7")
 	p = mgr.get(path)
-	p.expect(t, http.StatusOK, `id="quote-form"`, `<option value="`+siteID+`"`)
+	p.expect(t, http.StatusOK, `id="quote-form"`, `<option value="`+siteID+`"`, "шкаф.pdf")
+	if regexp.MustCompile(`id="drawings-form"|/remove"`).MatchString(p.body) {
+		t.Error("the producer is offered to change the drawings")
+	}
+	if got := mgr.get(dm[1]); got.StatusCode != http.StatusOK {
+		t.Errorf("the invited producer cannot read the drawing: %d", got.StatusCode)
+	}
+	mgr.post(drawingRemove, url.Values{"_csrf": {p.csrf(t)}}).expect(t, http.StatusForbidden)
+	out.get(dm[1]).expect(t, http.StatusNotFound)
 	for _, hidden := range []string{`id="ranking"`, `id="timeline"`, `id="invite-form"`} {
 		if regexp.MustCompile(regexp.QuoteMeta(hidden)).MatchString(p.body) {
 			t.Errorf("the producer sees %s", hidden)
@@ -114,7 +144,9 @@ func TestCustomRequestInTheCabinets(t *testing.T) {
 	mgr.get(path+"?done=quote").expect(t, http.StatusOK, "Предложение отправлено покупателю", "Все ваши приглашённые участки уже дали предложение", "45\u00a0000\u00a0₸", "1\u00a0350\u00a0000\u00a0₸")
 	mgr.post(path+"/accept", url.Values{"_csrf": {p.csrf(t)}, "quote_id": {"1"}}).expect(t, http.StatusNotFound)
 
-	// The buyer accepts the quote and is taken to the order.
+	// The buyer removes the drawing and accepts the quote, and is taken to the order.
+	req.post(drawingRemove, url.Values{"_csrf": {tok}}).expectRedirect(t, path+"?done=drawing_removed#drawings")
+	req.get(path).expect(t, http.StatusOK, `id="drawings-none"`)
 	p = req.get(org("custom-requests"))
 	p.expect(t, http.StatusOK, `href="`+path+`"`, "<td>1</td>")
 	p = req.get(path)
@@ -151,6 +183,32 @@ func TestCustomRequestInTheCabinets(t *testing.T) {
 	req.get(org("custom-requests?status=cancelled")).expect(t, http.StatusOK, `href="`+second+`"`)
 	req.get(org("custom-requests?status=nonsense")).expect(t, http.StatusUnprocessableEntity)
 	req.get(org("custom-requests?before=x")).expect(t, http.StatusUnprocessableEntity)
+}
+
+// postFiles sends a multipart form with the CSRF token and files in field, as a
+// browser's upload form does.
+func (b *browser) postFiles(path, csrf, field string, files map[string][]byte) page {
+	b.t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	if err := w.WriteField("_csrf", csrf); err != nil {
+		b.t.Fatal(err)
+	}
+	for name, data := range files {
+		part, err := w.CreateFormFile(field, name)
+		if err != nil {
+			b.t.Fatal(err)
+		}
+		if _, err := part.Write(data); err != nil {
+			b.t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		b.t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodPost, path, &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	return b.do(req)
 }
 
 func almaty(t *testing.T) *time.Location {

@@ -118,6 +118,8 @@ func (ui *UI) Register(app *fiber.App) {
 	app.Post("/orgs/:id/custom-requests", ui.createRequest)
 	app.Get("/orgs/:id/invited-requests", ui.invitedRequestsPage)
 	app.Get("/cabinet/custom-requests/:id", ui.customRequestPage)
+	app.Post("/cabinet/custom-requests/:id/drawings", ui.addDrawings)
+	app.Post("/cabinet/custom-requests/:id/drawings/:drawingID/remove", ui.removeDrawing)
 	app.Post("/cabinet/custom-requests/:id/:action", ui.requestAction)
 
 	app.Get("/invitations/:token", ui.invitation)
