@@ -31,7 +31,7 @@ var largeBodies = []struct {
 	{fiber.MethodPost, regexp.MustCompile(`^/api/v1/fulfillments/[0-9]+/acceptances/[0-9]+/photos$`), MaxUploadRequestBytes},
 	{fiber.MethodPost, regexp.MustCompile(`^/api/v1/custom-requests/[0-9]+/drawings$`), MaxUploadRequestBytes},
 	// The pages' forms: the acceptance with its photos, photos added later, drawings.
-	{fiber.MethodPost, regexp.MustCompile(`^/fulfillments/[0-9]+/(accept|acceptances/[0-9]+/photos)$`), MaxUploadRequestBytes},
+	{fiber.MethodPost, regexp.MustCompile(`^/fulfillments/[0-9]+/(accept|photos)$`), MaxUploadRequestBytes},
 	{fiber.MethodPost, regexp.MustCompile(`^/cabinet/custom-requests/[0-9]+/drawings$`), MaxUploadRequestBytes},
 }
 

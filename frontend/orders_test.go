@@ -136,9 +136,43 @@ func TestBuyerCabinetApprovalFlow(t *testing.T) {
 	req.post(fpath[1]+"/deliver", url.Values{"_csrf": {p.csrf(t)}, "next": {orderPath}}).expectRedirect(t, orderPath+"?done=deliver")
 	p = req.get(orderPath)
 	p.expect(t, http.StatusOK, `id="accept-button-`+fl+`"`, `name="accepted_`+line[1]+`"`)
-	req.post(fpath[1]+"/accept", url.Values{"_csrf": {p.csrf(t)}, "next": {orderPath}, "accepted_" + line[1]: {"9"}, "rejected_" + line[1]: {"1"},
-		"defect_reason": {"скол столешницы"}}).expectRedirect(t, orderPath+"?done=accept")
+	// The acceptance form is a multipart form with the defect's photos; a file that is no
+	// image refuses the whole form and records nothing.
+	p.expect(t, http.StatusOK, `enctype="multipart/form-data"`, `name="photos" type="file" multiple`)
+	accept := url.Values{"_csrf": {p.csrf(t)}, "next": {orderPath}, "accepted_" + line[1]: {"9"}, "rejected_" + line[1]: {"1"},
+		"defect_reason": {"скол столешницы"}}
+	req.postMultipart(fpath[1]+"/accept", accept, "photos", []upload{{"скол.svg", []byte("<svg/>")}}).expect(t, http.StatusUnsupportedMediaType)
+	req.get(orderPath).expect(t, http.StatusOK, `id="accept-button-`+fl+`"`)
+	req.postMultipart(fpath[1]+"/accept", accept, "photos", []upload{{"скол.jpg", photo(t, 640, 480)}}).expectRedirect(t, orderPath+"?done=accept")
 	req.get(orderPath).expect(t, http.StatusOK, `status-rework fulfillment-state`, "скол столешницы")
+	// The fulfillment's page shows the photo, privately, to both sides; only the buyer may
+	// add and remove photos.
+	p = req.get(fpath[1])
+	thumb := regexp.MustCompile(`<a href="(/api/v1/attachments/(\d+))"><img src="/api/v1/attachments/\d+/thumbnail"`).FindStringSubmatch(p.body)
+	if thumb == nil {
+		t.Fatalf("no photo on the fulfillment's page:\n%s", p.body)
+	}
+	p.expect(t, http.StatusOK, `id="remove-photo-`+thumb[2]+`"`, `name="acceptance_id"`)
+	if got := req.get(thumb[1] + "/thumbnail"); got.StatusCode != http.StatusOK || got.Header.Get("Content-Type") != "image/jpeg" || got.Header.Get("Cache-Control") != "private, no-cache" {
+		t.Errorf("the buyer's thumbnail: %d %v", got.StatusCode, got.Header)
+	}
+	pm := mgr.get(fpath[1])
+	pm.expect(t, http.StatusOK, `href="`+thumb[1]+`"`)
+	if regexp.MustCompile(`id="remove-photo-|id="add-photos-`).MatchString(pm.body) {
+		t.Error("the producer is offered the buyer's photo forms")
+	}
+	if got := mgr.get(thumb[1]); got.StatusCode != http.StatusOK {
+		t.Errorf("the producer's download: %d", got.StatusCode)
+	}
+	accID := regexp.MustCompile(`name="acceptance_id" value="(\d+)"`).FindStringSubmatch(p.body)[1]
+	req.postMultipart(fpath[1]+"/photos", url.Values{"_csrf": {p.csrf(t)}, "acceptance_id": {accID}}, "photos",
+		[]upload{{"второй.jpg", photo(t, 200, 150)}}).expectRedirect(t, fpath[1]+"?done=photos")
+	req.post(fpath[1]+"/remove_photo", url.Values{"_csrf": {p.csrf(t)}, "acceptance_id": {accID}, "photo_id": {thumb[2]}}).expectRedirect(t, fpath[1]+"?done=remove_photo")
+	p = req.get(fpath[1])
+	if n := len(regexp.MustCompile(`/thumbnail"`).FindAllString(p.body, -1)); n != 1 {
+		t.Errorf("%d photos on the page after one added and one removed", n)
+	}
+	mgr.get(thumb[1]).expect(t, http.StatusNotFound)
 	p = mgr.get(fmt.Sprintf("/orgs/%d/queue?state=rework", s.enterprise.ID))
 	p.expect(t, http.StatusOK, `id="column-rework"`, `href="`+fpath[1]+`"`)
 	if regexp.MustCompile(`id="column-routed"`).MatchString(p.body) {

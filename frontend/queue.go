@@ -9,6 +9,7 @@ import (
 
 	"github.com/sheber-kz/sheber/accounts"
 	"github.com/sheber-kz/sheber/api"
+	"github.com/sheber-kz/sheber/catalog"
 	"github.com/sheber-kz/sheber/orders"
 )
 
@@ -209,10 +210,18 @@ type fulfillmentPage struct {
 	// Payments are its invoices and payments, read only here (the buyer records them on
 	// the order page).
 	Payments *settlementView
+	// Acceptances are the buyer's acceptances with their photos, newest first.
+	Acceptances []acceptanceView
+}
+
+// acceptanceView is an acceptance with its photos and whether the viewer may change them.
+type acceptanceView struct {
+	orders.AcceptanceRecord
+	Editable bool // the buyer's, within orders.AcceptancePhotoWindow
 }
 
 // fulfillmentDone are the notes a redirect to a fulfillment's page may ask for.
-var fulfillmentDone = []string{"confirm", "decline", "progress", "ready", "ship", "deliver", "accept", "cancel"}
+var fulfillmentDone = []string{"confirm", "decline", "progress", "ready", "ship", "deliver", "accept", "cancel", "photos", "remove_photo"}
 
 func (ui *UI) fulfillmentPage(c *fiber.Ctx) error {
 	svc, err := ui.ordersService()
@@ -252,6 +261,14 @@ func (ui *UI) fulfillmentPage(c *fiber.Ctx) error {
 		return err
 	}
 	page.Payments = &settlementView{Settlement: st}
+	recs, err := svc.Acceptances(ctx, actor, id)
+	if err != nil {
+		return err
+	}
+	now := ui.now()
+	for i := len(recs) - 1; i >= 0; i-- {
+		page.Acceptances = append(page.Acceptances, acceptanceView{AcceptanceRecord: recs[i], Editable: page.F.Buyer && now.Before(recs[i].EditableUntil)})
+	}
 	return ui.render(c, fiber.StatusOK, pageFulfillment, ui.newView(c, page))
 }
 
@@ -341,7 +358,21 @@ func (ui *UI) fulfillmentAction(c *fiber.Ctx) error {
 				in.Lines = append(in.Lines, orders.AcceptanceLine{OrderLineID: l.OrderLineID, Accepted: acc, Rejected: rej})
 			}
 		}
-		_, _, err = svc.Accept(ctx, actor, id, in, nil)
+		// The form's photos (a multipart form; none without them) go with the acceptance.
+		var photos []catalog.Upload
+		if photos, err = api.FormFiles(c, "photos", orders.MaxPhotoBytes); err == nil {
+			_, _, err = svc.AcceptWithPhotos(ctx, actor, id, in, photos)
+		}
+	case "photos":
+		accID, _ := strconv.ParseInt(c.FormValue("acceptance_id"), 10, 64)
+		var photos []catalog.Upload
+		if photos, err = api.FormFiles(c, "photos", orders.MaxPhotoBytes); err == nil {
+			_, err = svc.AddPhotos(ctx, actor, id, accID, photos)
+		}
+	case "remove_photo":
+		accID, _ := strconv.ParseInt(c.FormValue("acceptance_id"), 10, 64)
+		photoID, _ := strconv.ParseInt(c.FormValue("photo_id"), 10, 64)
+		err = svc.RemovePhoto(ctx, actor, id, accID, photoID)
 	case "cancel":
 		side := orders.SideBuyer
 		if c.FormValue("side") == string(orders.SideProducer) {

@@ -339,17 +339,30 @@ func (s *Service) AcceptWithPhotos(ctx context.Context, a accounts.Actor, id int
 			return Fulfillment{}, nil, err
 		}
 	}
+	// The acceptance made here is the one that is new after Accept (the store does not
+	// record who accepted; another made at the same moment is told apart by its id only,
+	// and the newest is taken).
+	before := map[int64]bool{}
+	if len(ps) > 0 {
+		accs, err := s.Attachments.Acceptances(ctx, id)
+		if err != nil {
+			return Fulfillment{}, nil, err
+		}
+		for _, acc := range accs {
+			before[acc.ID] = true
+		}
+	}
 	f, _, err := s.Accept(ctx, a, id, in, nil)
-	if err != nil || len(photos) == 0 {
+	if err != nil || len(ps) == 0 {
 		return f, nil, err
 	}
 	accs, err := s.Attachments.Acceptances(ctx, id)
 	if err != nil {
 		return f, nil, err
 	}
-	var mine int64 // the newest acceptance a recorded: the one just made
+	var mine int64
 	for _, acc := range accs {
-		if acc.AcceptedBy == a.UserID && acc.ID > mine {
+		if !before[acc.ID] && acc.ID > mine {
 			mine = acc.ID
 		}
 	}
