@@ -843,10 +843,7 @@ func (s *Service) orderFromQuote(ctx context.Context, tx Store, a accounts.Actor
 		EnterpriseID: q.EnterpriseID, SiteID: site.ID, Region: site.Region, Status: FulfillmentRouted, LabourMinutes: minutes,
 		AmountTiyn: l.AmountTiyn, CommittedTiyn: l.AmountTiyn, QuotedDate: q.PromisedDate,
 		Lines: []FulfillmentLine{{OrderLineID: l.ID, Title: l.Title, Unit: l.Unit, UnitPriceTiyn: l.UnitPriceTiyn, Quantity: l.Quantity}}}
-	if err := tx.CreateFulfillment(ctx, &f); err != nil {
-		return Order{}, err
-	}
-	if err := tx.Book(ctx, f.ID, site.ID, plan.Bookings); err != nil {
+	if err := tx.CreateFulfillments(ctx, []*Fulfillment{&f}, [][]WeekLoad{plan.Bookings}); err != nil {
 		return Order{}, err
 	}
 	if err := s.record(ctx, tx, a, r.BuyerOrgID, Event{OrderID: o.ID, FulfillmentID: f.ID, Action: ActionRoute, To: string(FulfillmentRouted),

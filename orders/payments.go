@@ -2,7 +2,6 @@ package orders
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -150,7 +149,7 @@ func amountDue(f Fulfillment) int64 {
 	return max(0, f.AmountTiyn-f.PenaltyTiyn)
 }
 
-// SettlementStore persists invoices and payments; the project's Store has it (see ledger).
+// SettlementStore persists invoices and payments; it is part of Store.
 // Methods return CodeNotFound for a missing row.
 type SettlementStore interface {
 	// Invoices returns the invoices of the fulfillment orders with ids, each with its
@@ -168,27 +167,6 @@ type SettlementStore interface {
 	// Payment returns one payment.
 	Payment(ctx context.Context, id int64) (Payment, error)
 }
-
-// ledger is st's SettlementStore: every Store of the project keeps invoices and payments
-// too (storage/postgres asserts it when it compiles); one that does not fails each call
-// with an internal error.
-func ledger(st Store) SettlementStore {
-	if l, ok := st.(SettlementStore); ok {
-		return l
-	}
-	return noLedger{}
-}
-
-// noLedger is the SettlementStore of a Store that keeps none.
-type noLedger struct{}
-
-var errNoLedger = accounts.Internal(errors.New("orders: the store keeps no invoices and payments"))
-
-func (noLedger) Invoices(context.Context, []int64) ([]Invoice, error) { return nil, errNoLedger }
-func (noLedger) Invoice(context.Context, int64) (Invoice, error)      { return Invoice{}, errNoLedger }
-func (noLedger) CreateInvoice(context.Context, *Invoice) error        { return errNoLedger }
-func (noLedger) CreatePayment(context.Context, *Payment) error        { return errNoLedger }
-func (noLedger) Payment(context.Context, int64) (Payment, error)      { return Payment{}, errNoLedger }
 
 // InvoiceInput is an invoice the buyer records.
 type InvoiceInput struct {
@@ -282,7 +260,7 @@ func (s *Service) settlements(ctx context.Context, st Store, fs []Fulfillment) (
 	for i, f := range fs {
 		ids[i] = f.ID
 	}
-	invs, err := ledger(st).Invoices(ctx, ids)
+	invs, err := st.Invoices(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -304,7 +282,7 @@ func (s *Service) Invoice(ctx context.Context, a accounts.Actor, id int64) (Invo
 	if a.Anonymous() {
 		return Invoice{}, &accounts.Error{Code: accounts.CodeUnauthenticated, Message: "sign in first"}
 	}
-	inv, err := ledger(s.Store).Invoice(ctx, id)
+	inv, err := s.Store.Invoice(ctx, id)
 	if err != nil {
 		return Invoice{}, err
 	}
@@ -320,7 +298,7 @@ func (s *Service) Invoice(ctx context.Context, a accounts.Actor, id int64) (Invo
 
 // Payment returns one payment, to those who may see its invoice.
 func (s *Service) Payment(ctx context.Context, a accounts.Actor, id int64) (Payment, error) {
-	p, err := ledger(s.Store).Payment(ctx, id)
+	p, err := s.Store.Payment(ctx, id)
 	if err != nil {
 		return Payment{}, err
 	}
@@ -339,7 +317,7 @@ func (s *Service) RecordInvoice(ctx context.Context, a accounts.Actor, id int64,
 		if !slices.Contains(invoiceable, f.Status) {
 			return illegalSettlement(f.Status, "be invoiced")
 		}
-		existing, err := ledger(tx).Invoices(ctx, []int64{f.ID})
+		existing, err := tx.Invoices(ctx, []int64{f.ID})
 		if err != nil {
 			return err
 		}
@@ -371,7 +349,7 @@ func (s *Service) RecordInvoice(ctx context.Context, a accounts.Actor, id int64,
 		}
 		inv = Invoice{FulfillmentID: f.ID, OrderID: f.OrderID, Number: in.Number, IssuedOn: in.IssuedOn, AmountTiyn: in.AmountTiyn,
 			VATTiyn: in.VATTiyn, Note: in.Note, RecordedBy: a.UserID, RecordedByToken: a.TokenID, RecordedAt: s.now()}
-		if err := ledger(tx).CreateInvoice(ctx, &inv); err != nil {
+		if err := tx.CreateInvoice(ctx, &inv); err != nil {
 			if accounts.ErrorCode(err) == accounts.CodeConflict {
 				return &accounts.Error{Code: accounts.CodeConflict, Message: "this fulfillment order has an invoice with this number already",
 					Fields: map[string]string{"number": "already recorded"}}
@@ -393,7 +371,7 @@ func (s *Service) RecordInvoice(ctx context.Context, a accounts.Actor, id int64,
 	if err != nil || replay != nil {
 		return Invoice{}, replay, err
 	}
-	inv, err = ledger(s.Store).Invoice(ctx, inv.ID)
+	inv, err = s.Store.Invoice(ctx, inv.ID)
 	return inv, nil, err
 }
 
@@ -402,7 +380,7 @@ func (s *Service) RecordPayment(ctx context.Context, a accounts.Actor, id int64,
 	in.TreasuryRef = strings.TrimSpace(in.TreasuryRef)
 	var p Payment
 	locate := func(tx Store) (int64, error) {
-		inv, err := ledger(tx).Invoice(ctx, id)
+		inv, err := tx.Invoice(ctx, id)
 		return inv.FulfillmentID, err
 	}
 	replay, err := s.settle(ctx, a, key, locate, func(tx Store, o *Order, f *Fulfillment) error {
@@ -410,7 +388,7 @@ func (s *Service) RecordPayment(ctx context.Context, a accounts.Actor, id int64,
 			return illegalSettlement(f.Status, "be paid")
 		}
 		// Read again under the order's lock: now no other payment can come in between.
-		all, err := ledger(tx).Invoices(ctx, []int64{f.ID})
+		all, err := tx.Invoices(ctx, []int64{f.ID})
 		if err != nil {
 			return err
 		}
@@ -443,7 +421,7 @@ func (s *Service) RecordPayment(ctx context.Context, a accounts.Actor, id int64,
 		}
 		p = Payment{InvoiceID: inv.ID, PaidOn: in.PaidOn, AmountTiyn: in.AmountTiyn, TreasuryRef: in.TreasuryRef,
 			RecordedBy: a.UserID, RecordedByToken: a.TokenID, RecordedAt: s.now()}
-		if err := ledger(tx).CreatePayment(ctx, &p); err != nil {
+		if err := tx.CreatePayment(ctx, &p); err != nil {
 			if accounts.ErrorCode(err) == accounts.CodeConflict {
 				return dup
 			}
@@ -465,7 +443,7 @@ func (s *Service) RecordPayment(ctx context.Context, a accounts.Actor, id int64,
 	if err != nil || replay != nil {
 		return Payment{}, replay, err
 	}
-	p, err = ledger(s.Store).Payment(ctx, p.ID)
+	p, err = s.Store.Payment(ctx, p.ID)
 	return p, nil, err
 }
 

@@ -260,11 +260,7 @@ func (s *Service) Decline(ctx context.Context, a accounts.Actor, id int64, reaso
 		if err != nil {
 			return err
 		}
-		sites := siteIDsOf(lines, sitesOf)
-		if err := tx.LockSites(ctx, sites); err != nil {
-			return err
-		}
-		return s.route(ctx, tx, a, o, f, sites, linesByID(o.Lines), false)
+		return s.route(ctx, tx, a, o, []*Fulfillment{f}, [][]int64{siteIDsOf(lines, sitesOf)}, linesByID(o.Lines), false)
 	})
 }
 

@@ -67,41 +67,69 @@ func work(lines []FulfillmentLine, orderLines map[int64]Line) (minutes int64, le
 	return minutes, leadTimeDays
 }
 
+// siteFacts is what ranking knows of sites besides their load: the sites themselves and
+// their on-time records. Neither changes with a booking, so they are read without locks.
+type siteFacts struct {
+	sites   map[int64]Site
+	records map[int64]OnTimeRecord
+}
+
+// readSiteFacts reads the facts of the sites ids in two queries, whatever their enterprises.
+func readSiteFacts(ctx context.Context, tx Store, ids []int64) (siteFacts, error) {
+	var f siteFacts
+	if len(ids) == 0 {
+		return f, nil
+	}
+	sites, err := tx.SitesByID(ctx, ids)
+	if err != nil {
+		return f, err
+	}
+	f.sites = make(map[int64]Site, len(sites))
+	for _, site := range sites {
+		f.sites[site.ID] = site
+	}
+	if f.records, err = tx.OnTimeRecords(ctx, ids); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+// rank ranks the sites siteIDs of enterprise enterpriseID for work needing minutes with
+// leadTimeDays, to be delivered to region, as of today, against the weekly load.
+func (f siteFacts) rank(enterpriseID int64, siteIDs []int64, load map[int64]map[Date]int64, minutes int64, leadTimeDays int, region string, today Date) ([]Candidate, error) {
+	cands := make([]Candidate, 0, len(siteIDs))
+	for _, id := range siteIDs {
+		site, ok := f.sites[id]
+		if !ok || site.EnterpriseID != enterpriseID {
+			return nil, accounts.Internal(fmt.Errorf("orders: site %d is not one of enterprise %d's", id, enterpriseID))
+		}
+		cands = append(cands, f.candidate(site, load[id], minutes, leadTimeDays, region, today))
+	}
+	return Rank(cands), nil
+}
+
+// candidate is site as a candidate for the work, against its weekly load.
+func (f siteFacts) candidate(site Site, load map[Date]int64, minutes int64, leadTimeDays int, region string, today Date) Candidate {
+	weekly := int64(site.WeeklyCapacityHours) * 60
+	return Candidate{Site: site, FreeMinutes: FreeMinutes(weekly, load, today), DistanceKm: distanceKm(site.Region, region),
+		Record: f.records[site.ID], Plan: Schedule(weekly, load, today, minutes, leadTimeDays)}
+}
+
 // candidates ranks the sites siteIDs of enterprise enterpriseID for work needing minutes
-// with leadTimeDays, to be delivered to region, as of today. The sites must be locked if
-// the choice is booked. The enterprise's sites are read in one query, not one a site.
+// with leadTimeDays, to be delivered to region, as of today, reading their load now.
 func (s *Service) candidates(ctx context.Context, tx Store, enterpriseID int64, siteIDs []int64, minutes int64, leadTimeDays int, region string, today Date) ([]Candidate, error) {
 	if len(siteIDs) == 0 {
 		return nil, nil
+	}
+	facts, err := readSiteFacts(ctx, tx, siteIDs)
+	if err != nil {
+		return nil, err
 	}
 	load, err := tx.SiteLoad(ctx, siteIDs, today.Monday())
 	if err != nil {
 		return nil, err
 	}
-	records, err := tx.OnTimeRecords(ctx, siteIDs)
-	if err != nil {
-		return nil, err
-	}
-	all, err := tx.Sites(ctx, enterpriseID)
-	if err != nil {
-		return nil, err
-	}
-	byID := make(map[int64]Site, len(all))
-	for _, site := range all {
-		byID[site.ID] = site
-	}
-	cands := make([]Candidate, 0, len(siteIDs))
-	for _, id := range siteIDs {
-		site, ok := byID[id]
-		if !ok {
-			return nil, accounts.Internal(fmt.Errorf("orders: site %d is not one of enterprise %d's", id, enterpriseID))
-		}
-		weekly := int64(site.WeeklyCapacityHours) * 60
-		cands = append(cands, Candidate{Site: site, FreeMinutes: FreeMinutes(weekly, load[id], today),
-			DistanceKm: distanceKm(site.Region, region), Record: records[id],
-			Plan: Schedule(weekly, load[id], today, minutes, leadTimeDays)})
-	}
-	return Rank(cands), nil
+	return facts.rank(enterpriseID, siteIDs, load, minutes, leadTimeDays, region, today)
 }
 
 // orderSites returns each listing's sites for the order's lines.
@@ -125,34 +153,29 @@ func (s *Service) split(ctx context.Context, tx Store, a accounts.Actor, o *Orde
 		return err
 	}
 	parts := splitParts(o.Lines, sitesOf)
-	// Lock every site any part may book, in one go and in id order, so that two orders
-	// never wait for each other's sites.
-	var all []int64
-	for _, p := range parts {
-		all = append(all, p.SiteIDs...)
+	want := make(map[int64]int, len(o.Lines))
+	for _, l := range o.Lines {
+		want[l.ListingID] += l.Quantity
 	}
-	slices.Sort(all)
-	if err := tx.LockSites(ctx, slices.Compact(all)); err != nil {
+	took, err := tx.ReserveStock(ctx, want)
+	if err != nil {
 		return err
 	}
-	byID := linesByID(o.Lines)
+	fs := make([]*Fulfillment, 0, len(parts))
+	sites := make([][]int64, 0, len(parts))
 	for _, p := range parts {
-		f := Fulfillment{OrderID: o.ID, OrderNumber: o.Number, BuyerOrgID: o.BuyerOrgID, BuyerRegion: o.BuyerRegion, EnterpriseID: p.EnterpriseID}
+		f := &Fulfillment{OrderID: o.ID, OrderNumber: o.Number, BuyerOrgID: o.BuyerOrgID, BuyerRegion: o.BuyerRegion, EnterpriseID: p.EnterpriseID}
 		for _, l := range p.Lines {
-			took, err := tx.ReserveStock(ctx, l.ListingID, l.Quantity)
-			if err != nil {
-				return err
-			}
+			n := min(took[l.ListingID], l.Quantity)
+			took[l.ListingID] -= n
 			f.Lines = append(f.Lines, FulfillmentLine{OrderLineID: l.ID, Title: l.Title, Unit: l.Unit, UnitPriceTiyn: l.UnitPriceTiyn,
-				Quantity: l.Quantity, FromStock: took, Made: took})
+				Quantity: l.Quantity, FromStock: n, Made: n})
 			f.AmountTiyn += l.AmountTiyn
 		}
 		f.CommittedTiyn = f.AmountTiyn
-		if err := s.route(ctx, tx, a, o, &f, p.SiteIDs, byID, true); err != nil {
-			return err
-		}
+		fs, sites = append(fs, f), append(sites, p.SiteIDs)
 	}
-	return nil
+	return s.route(ctx, tx, a, o, fs, sites, linesByID(o.Lines), true)
 }
 
 func linesByID(lines []Line) map[int64]Line {
@@ -163,55 +186,165 @@ func linesByID(lines []Line) map[int64]Line {
 	return m
 }
 
-// route offers fulfillment f to the best of siteIDs that has not declined it, booking the
-// work there, or returns it to the buyer if none can take it; create says f is new (else it
-// is stored already and was declined). The sites must be locked. It records the event and
-// notifies the producer.
-func (s *Service) route(ctx context.Context, tx Store, a accounts.Actor, o *Order, f *Fulfillment, siteIDs []int64, orderLines map[int64]Line, create bool) error {
-	var eligible []int64
-	for _, id := range siteIDs {
-		if !slices.Contains(f.DeclinedSiteIDs, id) {
-			eligible = append(eligible, id)
-		}
-	}
-	minutes, lead := work(f.Lines, orderLines)
-	f.LabourMinutes = minutes
+// route offers each fulfillment fs[i] to the best of sites[i] that has not declined it,
+// booking the work there, or returns it to the buyer if none can take it; create says the
+// fulfillments are new (else they are stored already and were declined). It records the
+// events and notifies the producers.
+//
+// Sites are ranked on their load as it is read without locks; only the chosen sites are
+// then locked (in id order, in one statement), their load read again and the plan made
+// on it, so that two routings never book the same free week, while an order holds the
+// rows of one site a part, and only for the last few statements of its transaction. If
+// a chosen site filled up meanwhile, all the part's sites are locked and ranked again.
+func (s *Service) route(ctx context.Context, tx Store, a accounts.Actor, o *Order, fs []*Fulfillment, sites [][]int64, orderLines map[int64]Line, create bool) error {
 	today := Today(s.now())
-	cands, err := s.candidates(ctx, tx, f.EnterpriseID, eligible, minutes, lead, o.DeliveryRegion, today)
+	monday := today.Monday()
+	eligible := make([][]int64, len(fs))
+	from := make([]string, len(fs))
+	var all []int64
+	for i, f := range fs {
+		from[i] = string(f.Status)
+		for _, id := range sites[i] {
+			if !slices.Contains(f.DeclinedSiteIDs, id) {
+				eligible[i] = append(eligible[i], id)
+			}
+		}
+		all = append(all, eligible[i]...)
+	}
+	slices.Sort(all)
+	all = slices.Compact(all)
+	facts, err := readSiteFacts(ctx, tx, all)
 	if err != nil {
 		return err
 	}
-	from := string(f.Status)
-	if len(cands) > 0 && cands[0].Plan.Feasible {
-		best := cands[0]
+	snapshot, err := tx.SiteLoad(ctx, all, monday)
+	if err != nil {
+		return err
+	}
+	type partWork struct {
+		minutes int64
+		lead    int
+		cands   []Candidate
+	}
+	works := make([]partWork, len(fs))
+	var chosen []int64
+	for i, f := range fs {
+		w := &works[i]
+		w.minutes, w.lead = work(f.Lines, orderLines)
+		if w.cands, err = facts.rank(f.EnterpriseID, eligible[i], snapshot, w.minutes, w.lead, o.DeliveryRegion, today); err != nil {
+			return err
+		}
+		if len(w.cands) > 0 && w.cands[0].Plan.Feasible {
+			chosen = append(chosen, w.cands[0].Site.ID)
+		}
+	}
+	slices.Sort(chosen)
+	chosen = slices.Compact(chosen)
+	// load is the locked sites' load, this transaction's bookings included.
+	load := map[int64]map[Date]int64{}
+	lockAndRead := func(ids []int64) error {
+		var fresh []int64
+		for _, id := range ids {
+			if _, ok := load[id]; !ok {
+				fresh = append(fresh, id)
+			}
+		}
+		if len(fresh) == 0 {
+			return nil
+		}
+		if err := tx.LockSites(ctx, fresh); err != nil {
+			return err
+		}
+		got, err := tx.SiteLoad(ctx, fresh, monday)
+		if err != nil {
+			return err
+		}
+		for _, id := range fresh {
+			load[id] = got[id]
+		}
+		return nil
+	}
+	if err := lockAndRead(chosen); err != nil {
+		return err
+	}
+	bookings := make([][]WeekLoad, len(fs))
+	for i, f := range fs {
+		w := &works[i]
+		f.LabourMinutes = w.minutes
+		var best *Candidate
+		if len(w.cands) > 0 && w.cands[0].Plan.Feasible {
+			site := w.cands[0].Site
+			c := facts.candidate(site, load[site.ID], w.minutes, w.lead, o.DeliveryRegion, today)
+			if !c.Plan.Feasible {
+				// The site filled up since the snapshot: rank all the part's sites on locked load.
+				if err := lockAndRead(eligible[i]); err != nil {
+					return err
+				}
+				if w.cands, err = facts.rank(f.EnterpriseID, eligible[i], load, w.minutes, w.lead, o.DeliveryRegion, today); err != nil {
+					return err
+				}
+				c = w.cands[0]
+			} else {
+				c.Rank, w.cands[0] = 1, c
+			}
+			if c.Plan.Feasible {
+				best = &c
+			}
+		}
+		if best == nil {
+			f.Status, f.SiteID, f.QuotedDate = FulfillmentReturned, 0, Date{}
+			if f.Region == "" {
+				f.Region = o.BuyerRegion
+			}
+			continue
+		}
 		f.Status, f.SiteID, f.Region, f.QuotedDate = FulfillmentRouted, best.Site.ID, best.Site.Region, best.Plan.Promise
-	} else {
-		f.Status, f.SiteID, f.QuotedDate = FulfillmentReturned, 0, Date{}
-		if f.Region == "" {
-			f.Region = o.BuyerRegion
+		bookings[i] = best.Plan.Bookings
+		week := load[best.Site.ID]
+		if week == nil {
+			week = map[Date]int64{}
+			load[best.Site.ID] = week
+		}
+		for _, b := range best.Plan.Bookings {
+			week[b.Week] += b.Minutes
 		}
 	}
 	if create {
-		err = tx.CreateFulfillment(ctx, f)
+		if err := tx.CreateFulfillments(ctx, fs, bookings); err != nil {
+			return err
+		}
 	} else {
-		err = tx.UpdateFulfillment(ctx, f)
+		for i, f := range fs {
+			if err := tx.UpdateFulfillment(ctx, f); err != nil {
+				return err
+			}
+			if len(bookings[i]) > 0 {
+				if err := tx.Book(ctx, f.ID, f.SiteID, bookings[i]); err != nil {
+					return err
+				}
+			}
+		}
 	}
-	if err != nil {
-		return err
+	for i, f := range fs {
+		if err := s.routed(ctx, tx, a, o, f, from[i], len(eligible[i]), works[i].cands); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// routed records where routing sent fulfillment f (from state from, among eligible sites
+// ranked as cands) and notifies the producer, or the buyer when it came back to them.
+func (s *Service) routed(ctx context.Context, tx Store, a accounts.Actor, o *Order, f *Fulfillment, from string, eligible int, cands []Candidate) error {
 	if f.Status == FulfillmentReturned {
 		if err := s.record(ctx, tx, a, actorOrg(a, o.BuyerOrgID), Event{OrderID: o.ID, FulfillmentID: f.ID, Action: ActionReturnToBuyer, From: from, To: string(f.Status),
-			Reason: "no production site of the enterprise can take it", Data: eventData(map[string]any{"eligible_sites": len(eligible)})}); err != nil {
+			Reason: "no production site of the enterprise can take it", Data: eventData(map[string]any{"eligible_sites": eligible})}); err != nil {
 			return err
 		}
 		return s.notifyOrg(ctx, tx, o.BuyerOrgID, []accounts.Role{accounts.RoleRequester, accounts.RoleApprover, accounts.RoleAdmin}, NotifyReturnedToBuyer, o, f, "")
 	}
-	best := cands[0]
-	if err := tx.Book(ctx, f.ID, f.SiteID, best.Plan.Bookings); err != nil {
-		return err
-	}
 	if err := s.record(ctx, tx, a, actorOrg(a, o.BuyerOrgID), Event{OrderID: o.ID, FulfillmentID: f.ID, Action: ActionRoute, From: from, To: string(f.Status),
-		Data: eventData(routeData(best, len(cands)))}); err != nil {
+		Data: eventData(routeData(cands[0], len(cands)))}); err != nil {
 		return err
 	}
 	return s.notifyOrg(ctx, tx, f.EnterpriseID, []accounts.Role{accounts.RoleProducerManager, accounts.RoleWorkshopMaster}, NotifyNewFulfillment, o, f, "")

@@ -10,6 +10,8 @@ import (
 // Store persists orders. Methods return an *accounts.Error with CodeNotFound for a
 // missing row and CodeConflict when a unique rule is broken.
 type Store interface {
+	SettlementStore
+
 	CustomRequestStore
 
 	// InTx runs fn with a Store bound to one transaction.
@@ -53,8 +55,9 @@ type Store interface {
 	// Orders lists orders by f, newest first.
 	Orders(ctx context.Context, f OrderFilter) ([]Order, error)
 
-	// CreateFulfillment inserts f with its lines and sets its ID and timestamps.
-	CreateFulfillment(ctx context.Context, f *Fulfillment) error
+	// CreateFulfillments inserts each fs[i] with its lines and its bookings[i] at its site
+	// (none when empty), all in one statement, and sets their IDs and timestamps.
+	CreateFulfillments(ctx context.Context, fs []*Fulfillment, bookings [][]WeekLoad) error
 	// Fulfillment returns a fulfillment with its lines and shipments; lock as for Order.
 	Fulfillment(ctx context.Context, id int64, lock bool) (Fulfillment, error)
 	// UpdateFulfillment stores f's state, site, counters, dates and money and bumps its
@@ -67,6 +70,8 @@ type Store interface {
 
 	// Sites returns an enterprise's production sites with their institutions' regions.
 	Sites(ctx context.Context, enterpriseID int64) ([]Site, error)
+	// SitesByID returns the sites ids (those that exist), whatever their enterprises.
+	SitesByID(ctx context.Context, ids []int64) ([]Site, error)
 	// Site returns one site.
 	Site(ctx context.Context, id int64) (Site, error)
 	// LockSites holds the sites' rows until the transaction ends (in id order), so that
@@ -80,9 +85,10 @@ type Store interface {
 	// OnTimeRecords returns the on-time record of each site.
 	OnTimeRecords(ctx context.Context, siteIDs []int64) (map[int64]OnTimeRecord, error)
 
-	// ReserveStock takes up to want units of a listing's ready stock and returns how many
-	// it took (never leaving the stock negative); ReturnStock puts units back.
-	ReserveStock(ctx context.Context, listingID int64, want int) (int, error)
+	// ReserveStock takes up to want[id] units of each listing's ready stock and returns
+	// how many it took of each (never leaving a stock negative, whatever runs at the same
+	// time); ReturnStock puts units back.
+	ReserveStock(ctx context.Context, want map[int64]int) (map[int64]int, error)
 	ReturnStock(ctx context.Context, listingID int64, n int) error
 
 	// CreateShipment inserts s with its lines and sets its ID; CodeConflict if the

@@ -269,6 +269,9 @@ logging_collector = off
 log_min_messages = warning
 log_line_prefix = '%m [%p] %q%u@%d '
 password_encryption = scram-sha-256
+# Statement statistics for the benchmarks' diagnosis (CREATE EXTENSION pg_stat_statements).
+shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track = all
 EOF
 	[ "$IS_ROOT" = 1 ] && chown postgres:postgres "$PGDATA_DIR/sheber.conf"
 	return 0

@@ -17,6 +17,10 @@ import (
 type OrdersStore struct {
 	db *sqlx.DB
 	q  queryer
+	// pending holds back, in a transaction's store, the appends that nothing in the
+	// transaction reads again (events, notifications), to write them in one statement
+	// each just before the commit; nil outside a transaction.
+	pending *pendingWrites
 }
 
 // NewOrdersStore returns the orders store on db.
@@ -37,7 +41,13 @@ func (s *OrdersStore) InTx(ctx context.Context, fn func(orders.Store) error) err
 	}
 	var err error
 	for attempt := 0; attempt < txAttempts; attempt++ {
-		err = inTx(ctx, s.db, s.q, func(q queryer) error { return fn(&OrdersStore{db: s.db, q: q}) })
+		err = inTx(ctx, s.db, s.q, func(q queryer) error {
+			tx := &OrdersStore{db: s.db, q: q, pending: &pendingWrites{last: map[int64]orders.Event{}}}
+			if err := fn(tx); err != nil {
+				return err
+			}
+			return tx.flush(ctx)
+		})
 		var pqErr *pq.Error
 		if !errors.As(err, &pqErr) || pqErr.Code != "40P01" {
 			return err
@@ -239,21 +249,40 @@ func (s *OrdersStore) ClearCart(ctx context.Context, orgID, userID int64) error 
 	return translate(err)
 }
 
-// ReserveStock implements orders.Store: the row's own arithmetic, so the stock never goes
-// negative whatever runs at the same time. The row lock is FOR NO KEY UPDATE, as an UPDATE
-// takes: it does not wait for the key-share locks that order lines referring to the
-// listing hold, so orders of the same listing do not deadlock.
-func (s *OrdersStore) ReserveStock(ctx context.Context, listingID int64, want int) (int, error) {
-	const q = `UPDATE listings l SET ready_stock = l.ready_stock - least(l.ready_stock, $2)
-		FROM (SELECT id, ready_stock FROM listings WHERE id = $1 FOR NO KEY UPDATE) old
-		WHERE l.id = old.id AND old.ready_stock > 0
-		RETURNING least(old.ready_stock, $2)`
-	var took int
-	err := s.q.GetContext(ctx, &took, q, listingID, want)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
+// ReserveStock implements orders.Store in one statement: each row's own arithmetic, so a
+// stock never goes negative whatever runs at the same time. The rows are locked in id
+// order (so two orders of the same listings do not deadlock), FOR NO KEY UPDATE as an
+// UPDATE locks: it does not wait for the key-share locks of order lines referring to them.
+func (s *OrdersStore) ReserveStock(ctx context.Context, want map[int64]int) (map[int64]int, error) {
+	ids, qty := make([]int64, 0, len(want)), make([]int64, 0, len(want))
+	for id, n := range want {
+		if n > 0 {
+			ids, qty = append(ids, id), append(qty, int64(n))
+		}
 	}
-	return took, translate(err)
+	took := make(map[int64]int, len(ids))
+	if len(ids) == 0 {
+		return took, nil
+	}
+	const q = `UPDATE listings l SET ready_stock = l.ready_stock - least(l.ready_stock, old.want)
+		FROM (SELECT x.id, x.ready_stock, u.want FROM listings x JOIN unnest($1::bigint[], $2::bigint[]) AS u(id, want) ON u.id = x.id
+			WHERE x.ready_stock > 0 ORDER BY x.id FOR NO KEY UPDATE OF x) old
+		WHERE l.id = old.id
+		RETURNING l.id, least(old.ready_stock, old.want)`
+	rows, err := s.q.QueryContext(ctx, q, pq.Array(ids), pq.Array(qty))
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, translate(err)
+		}
+		took[id] = n
+	}
+	return took, translate(rows.Err())
 }
 
 // ReturnStock implements orders.Store.
@@ -317,22 +346,50 @@ func (s *OrdersStore) CreateOrder(ctx context.Context, o *orders.Order) error {
 	if err != nil {
 		return translate(err)
 	}
+	if len(o.Lines) == 0 {
+		return nil
+	}
+	// The lines in one statement; RETURNING gives each line's id with its position.
 	const ql = `INSERT INTO order_lines (order_id, position, listing_id, enterprise_id, category_code, title_ru, title_kk, title_en,
 			unit, unit_price_tiyn, vat_included, quantity, labour_minutes_per_unit, lead_time_days, amount_tiyn)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`
+		SELECT $1, * FROM unnest($2::int[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+			$10::bigint[], $11::boolean[], $12::int[], $13::int[], $14::int[], $15::bigint[])
+		RETURNING position, id`
+	var (
+		positions, quantities, labour, leads []int
+		listings                             []sql.NullInt64
+		enterprises, prices, amounts         []int64
+		categories, ru, kk, en, units        []string
+		vat                                  []bool
+	)
+	byPosition := make(map[int]*orders.Line, len(o.Lines))
 	for i := range o.Lines {
 		l := &o.Lines[i]
-		var listing any
-		if l.ListingID != 0 {
-			listing = l.ListingID
-		}
-		if err := s.q.QueryRowxContext(ctx, ql, o.ID, l.Position, listing, l.EnterpriseID, l.CategoryCode, l.Title.RU, l.Title.KK,
-			l.Title.EN, l.Unit, l.UnitPriceTiyn, l.VATIncluded, l.Quantity, l.LabourMinutesPerUnit, l.LeadTimeDays, l.AmountTiyn).
-			Scan(&l.ID); err != nil {
+		byPosition[l.Position] = l
+		positions, listings = append(positions, l.Position), append(listings, sql.NullInt64{Int64: l.ListingID, Valid: l.ListingID != 0})
+		enterprises, categories = append(enterprises, l.EnterpriseID), append(categories, l.CategoryCode)
+		ru, kk, en, units = append(ru, l.Title.RU), append(kk, l.Title.KK), append(en, l.Title.EN), append(units, l.Unit)
+		prices, vat, quantities = append(prices, l.UnitPriceTiyn), append(vat, l.VATIncluded), append(quantities, l.Quantity)
+		labour, leads, amounts = append(labour, l.LabourMinutesPerUnit), append(leads, l.LeadTimeDays), append(amounts, l.AmountTiyn)
+	}
+	rows, err := s.q.QueryContext(ctx, ql, o.ID, pq.Array(positions), pq.Array(listings), pq.Array(enterprises), pq.Array(categories),
+		pq.Array(ru), pq.Array(kk), pq.Array(en), pq.Array(units), pq.Array(prices), pq.Array(vat), pq.Array(quantities),
+		pq.Array(labour), pq.Array(leads), pq.Array(amounts))
+	if err != nil {
+		return translate(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var position int
+		var id int64
+		if err := rows.Scan(&position, &id); err != nil {
 			return translate(err)
 		}
+		if l, ok := byPosition[position]; ok {
+			l.ID = id
+		}
 	}
-	return nil
+	return translate(rows.Err())
 }
 
 // Order implements orders.Store.

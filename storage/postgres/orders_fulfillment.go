@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"time"
 
 	"github.com/lib/pq"
@@ -139,21 +140,91 @@ func (s *OrdersStore) shipments(ctx context.Context, fulfillmentIDs []int64) ([]
 	return out, nil
 }
 
-// CreateFulfillment implements orders.Store.
-func (s *OrdersStore) CreateFulfillment(ctx context.Context, f *orders.Fulfillment) error {
-	const q = `INSERT INTO fulfillments (order_id, enterprise_id, site_id, region, status, labour_minutes, amount_tiyn,
+// createFulfillments inserts fulfillments, their lines and their bookings in one round
+// trip: their ids are drawn from the sequence first (in a materialized CTE), so that the
+// lines and bookings, given by the fulfillment's ordinal n, can refer to them.
+const createFulfillments = `WITH ids AS MATERIALIZED (
+		SELECT nextval(pg_get_serial_sequence('fulfillments', 'id')) AS id, n FROM generate_series(1, $1::int) AS n),
+	f AS (INSERT INTO fulfillments (id, order_id, enterprise_id, site_id, region, status, labour_minutes, amount_tiyn,
 			committed_tiyn, quoted_date)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, version, created_at, updated_at`
-	err := s.q.QueryRowxContext(ctx, q, f.OrderID, f.EnterpriseID, nullID(f.SiteID), f.Region, f.Status, f.LabourMinutes,
-		f.AmountTiyn, f.CommittedTiyn, dateArg(f.QuotedDate)).Scan(&f.ID, &f.Version, &f.CreatedAt, &f.UpdatedAt)
+		SELECT ids.id, u.order_id, u.enterprise_id, u.site_id, u.region, u.status, u.labour_minutes, u.amount_tiyn,
+			u.committed_tiyn, u.quoted_date
+		FROM unnest($2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::bigint[], $8::bigint[],
+			$9::bigint[], $10::date[]) WITH ORDINALITY
+			AS u(order_id, enterprise_id, site_id, region, status, labour_minutes, amount_tiyn, committed_tiyn, quoted_date, n)
+		JOIN ids USING (n)
+		RETURNING id, version, created_at, updated_at),
+	l AS (INSERT INTO fulfillment_lines (fulfillment_id, order_line_id, quantity, from_stock, made)
+		SELECT ids.id, u.order_line_id, u.quantity, u.from_stock, u.made
+		FROM unnest($11::int[], $12::bigint[], $13::int[], $14::int[], $15::int[]) AS u(n, order_line_id, quantity, from_stock, made)
+		JOIN ids USING (n)),
+	b AS (INSERT INTO capacity_bookings (fulfillment_id, site_id, week, minutes)
+		SELECT ids.id, u.site_id, u.week, u.minutes
+		FROM unnest($16::int[], $17::bigint[], $18::date[], $19::bigint[]) AS u(n, site_id, week, minutes)
+		JOIN ids USING (n))
+	SELECT ids.n, f.id, f.version, f.created_at, f.updated_at FROM f JOIN ids USING (id)`
+
+// CreateFulfillments implements orders.Store.
+func (s *OrdersStore) CreateFulfillments(ctx context.Context, fs []*orders.Fulfillment, bookings [][]orders.WeekLoad) error {
+	if len(fs) == 0 {
+		return nil
+	}
+	var (
+		orderIDs, enterpriseIDs, labour, amounts, committed []int64
+		siteIDs                                             []sql.NullInt64
+		regions, statuses                                   []string
+		quoted                                              []sql.NullString
+		lineN, lineQty, lineStock, lineMade                 []int
+		lineIDs                                             []int64
+		bookN                                               []int
+		bookSites, bookMinutes                              []int64
+		bookWeeks                                           []string
+	)
+	for i, f := range fs {
+		n := i + 1
+		orderIDs, enterpriseIDs = append(orderIDs, f.OrderID), append(enterpriseIDs, f.EnterpriseID)
+		siteIDs = append(siteIDs, sql.NullInt64{Int64: f.SiteID, Valid: f.SiteID != 0})
+		regions, statuses = append(regions, f.Region), append(statuses, string(f.Status))
+		labour, amounts, committed = append(labour, f.LabourMinutes), append(amounts, f.AmountTiyn), append(committed, f.CommittedTiyn)
+		quoted = append(quoted, sql.NullString{String: f.QuotedDate.String(), Valid: !f.QuotedDate.IsZero()})
+		for _, l := range f.Lines {
+			lineN, lineIDs = append(lineN, n), append(lineIDs, l.OrderLineID)
+			lineQty, lineStock, lineMade = append(lineQty, l.Quantity), append(lineStock, l.FromStock), append(lineMade, l.Made)
+		}
+		if i < len(bookings) {
+			for _, w := range bookings[i] {
+				bookN, bookSites = append(bookN, n), append(bookSites, f.SiteID)
+				bookWeeks, bookMinutes = append(bookWeeks, w.Week.String()), append(bookMinutes, w.Minutes)
+			}
+		}
+	}
+	rows, err := s.q.QueryxContext(ctx, createFulfillments, len(fs),
+		pq.Array(orderIDs), pq.Array(enterpriseIDs), pq.Array(siteIDs), pq.Array(regions), pq.Array(statuses),
+		pq.Array(labour), pq.Array(amounts), pq.Array(committed), pq.Array(quoted),
+		pq.Array(lineN), pq.Array(lineIDs), pq.Array(lineQty), pq.Array(lineStock), pq.Array(lineMade),
+		pq.Array(bookN), pq.Array(bookSites), pq.Array(bookWeeks), pq.Array(bookMinutes))
 	if err != nil {
 		return translate(err)
 	}
-	const ql = `INSERT INTO fulfillment_lines (fulfillment_id, order_line_id, quantity, from_stock, made) VALUES ($1, $2, $3, $4, $5)`
-	for _, l := range f.Lines {
-		if _, err := s.q.ExecContext(ctx, ql, f.ID, l.OrderLineID, l.Quantity, l.FromStock, l.Made); err != nil {
+	defer rows.Close()
+	created := 0
+	for rows.Next() {
+		var n int
+		var id int64
+		var version int
+		var createdAt, updatedAt time.Time
+		if err := rows.Scan(&n, &id, &version, &createdAt, &updatedAt); err != nil {
 			return translate(err)
 		}
+		f := fs[n-1]
+		f.ID, f.Version, f.CreatedAt, f.UpdatedAt = id, version, createdAt, updatedAt
+		created++
+	}
+	if err := rows.Err(); err != nil {
+		return translate(err)
+	}
+	if created != len(fs) {
+		return fmt.Errorf("postgres: %d of %d fulfillments created", created, len(fs))
 	}
 	return nil
 }
@@ -257,6 +328,19 @@ const siteColumns = `s.id, s.enterprise_id, s.institution_id, COALESCE(i.region,
 func (s *OrdersStore) Sites(ctx context.Context, enterpriseID int64) ([]orders.Site, error) {
 	var rows []siteRow
 	if err := s.q.SelectContext(ctx, &rows, `SELECT `+siteColumns+` WHERE s.enterprise_id = $1 ORDER BY s.code`, enterpriseID); err != nil {
+		return nil, translate(err)
+	}
+	out := make([]orders.Site, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.site())
+	}
+	return out, nil
+}
+
+// SitesByID implements orders.Store.
+func (s *OrdersStore) SitesByID(ctx context.Context, ids []int64) ([]orders.Site, error) {
+	var rows []siteRow
+	if err := s.q.SelectContext(ctx, &rows, `SELECT `+siteColumns+` WHERE s.id = ANY($1) ORDER BY s.id`, pq.Array(ids)); err != nil {
 		return nil, translate(err)
 	}
 	out := make([]orders.Site, 0, len(rows))

@@ -38,8 +38,41 @@ func (r eventRow) event() orders.Event {
 const eventColumns = `order_id, seq, fulfillment_id, at, actor_user_id, actor_token_id, actor_org_id, action, from_state,
 	to_state, reason, data, prev_hash, hash`
 
+// pendingWrites is what a transaction's store writes at its end (see OrdersStore.pending).
+type pendingWrites struct {
+	events        []orders.Event
+	last          map[int64]orders.Event // each order's newest event, pending or read
+	notifications []orders.Notification
+}
+
+// flush writes the pending events and notifications, one statement for each table.
+func (s *OrdersStore) flush(ctx context.Context) error {
+	p := s.pending
+	if p == nil {
+		return nil
+	}
+	if len(p.events) > 0 {
+		if err := s.insertEvents(ctx, p.events); err != nil {
+			return err
+		}
+		p.events = p.events[:0]
+	}
+	if len(p.notifications) > 0 {
+		if err := s.insertNotifications(ctx, p.notifications); err != nil {
+			return err
+		}
+		p.notifications = p.notifications[:0]
+	}
+	return nil
+}
+
 // LastEvent implements orders.Store.
 func (s *OrdersStore) LastEvent(ctx context.Context, orderID int64) (*orders.Event, error) {
+	if s.pending != nil {
+		if e, ok := s.pending.last[orderID]; ok {
+			return &e, nil
+		}
+	}
 	var r eventRow
 	err := s.q.GetContext(ctx, &r, `SELECT `+eventColumns+` FROM order_events WHERE order_id = $1 ORDER BY seq DESC LIMIT 1`, orderID)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -49,19 +82,58 @@ func (s *OrdersStore) LastEvent(ctx context.Context, orderID int64) (*orders.Eve
 		return nil, translate(err)
 	}
 	e := r.event()
+	if s.pending != nil {
+		s.pending.last[orderID] = e
+	}
 	return &e, nil
 }
 
-// AppendEvent implements orders.Store.
+// AppendEvent implements orders.Store; in a transaction, the event is written with the
+// transaction's others just before the commit.
 func (s *OrdersStore) AppendEvent(ctx context.Context, e orders.Event) error {
-	const q = `INSERT INTO order_events (` + eventColumns + `) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`
-	_, err := s.q.ExecContext(ctx, q, e.OrderID, e.Seq, nullID(e.FulfillmentID), e.At, nullID(e.ActorUserID), nullID(e.ActorTokenID),
-		nullID(e.ActorOrgID), string(e.Action), e.From, e.To, e.Reason, e.Data, e.PrevHash, e.Hash)
+	if s.pending == nil {
+		return s.insertEvents(ctx, []orders.Event{e})
+	}
+	s.pending.events = append(s.pending.events, e)
+	s.pending.last[e.OrderID] = e
+	return nil
+}
+
+// insertEvents inserts events in one statement.
+func (s *OrdersStore) insertEvents(ctx context.Context, es []orders.Event) error {
+	const q = `INSERT INTO order_events (` + eventColumns + `)
+		SELECT * FROM unnest($1::bigint[], $2::int[], $3::bigint[], $4::timestamptz[], $5::bigint[], $6::bigint[], $7::bigint[],
+			$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bytea[], $14::bytea[])`
+	var (
+		orderIDs            []int64
+		seqs                []int
+		fulfillments, users []sql.NullInt64
+		tokens, orgs        []sql.NullInt64
+		ats                 []time.Time
+		actions, froms, tos []string
+		reasons, data       []string
+		prevHashes, hashes  [][]byte
+	)
+	nullable := func(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
+	for _, e := range es {
+		orderIDs, seqs, ats = append(orderIDs, e.OrderID), append(seqs, e.Seq), append(ats, e.At)
+		fulfillments, users = append(fulfillments, nullable(e.FulfillmentID)), append(users, nullable(e.ActorUserID))
+		tokens, orgs = append(tokens, nullable(e.ActorTokenID)), append(orgs, nullable(e.ActorOrgID))
+		actions, froms, tos = append(actions, string(e.Action)), append(froms, e.From), append(tos, e.To)
+		reasons, data = append(reasons, e.Reason), append(data, e.Data)
+		prevHashes, hashes = append(prevHashes, e.PrevHash), append(hashes, e.Hash)
+	}
+	_, err := s.q.ExecContext(ctx, q, pq.Array(orderIDs), pq.Array(seqs), pq.Array(fulfillments), pq.Array(ats), pq.Array(users),
+		pq.Array(tokens), pq.Array(orgs), pq.Array(actions), pq.Array(froms), pq.Array(tos), pq.Array(reasons), pq.Array(data),
+		pq.Array(prevHashes), pq.Array(hashes))
 	return translate(err)
 }
 
 // Events implements orders.Store.
 func (s *OrdersStore) Events(ctx context.Context, orderID int64) ([]orders.Event, error) {
+	if err := s.flush(ctx); err != nil {
+		return nil, err
+	}
 	var rows []eventRow
 	if err := s.q.SelectContext(ctx, &rows, `SELECT `+eventColumns+` FROM order_events WHERE order_id = $1 ORDER BY seq`, orderID); err != nil {
 		return nil, translate(err)
@@ -78,6 +150,9 @@ const chainBatch = 500
 
 // EachChain implements orders.Store, reading orders in id order, chainBatch at a time.
 func (s *OrdersStore) EachChain(ctx context.Context, fn func(orderID int64, events []orders.Event) error) error {
+	if err := s.flush(ctx); err != nil {
+		return err
+	}
 	var after int64
 	for {
 		var ids []int64
@@ -164,23 +239,42 @@ func (s *OrdersStore) PurgeIdempotency(ctx context.Context, before time.Time) (i
 // --- notifications ---
 
 // Notify implements orders.Store: the notification and its e-mail in the same
-// transaction as the change (the e-mail outbox delivers it, once, with retries).
+// transaction as the change (the e-mail outbox delivers it, once, with retries); in a
+// transaction, written with its others just before the commit.
 func (s *OrdersStore) Notify(ctx context.Context, ns []orders.Notification) error {
-	const q = `INSERT INTO notifications (user_id, org_id, kind, order_id, order_number, fulfillment_id, note, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`
-	const mail = `INSERT INTO email_outbox (recipient, subject, body) VALUES ($1, $2, $3)`
+	if s.pending == nil {
+		return s.insertNotifications(ctx, ns)
+	}
+	s.pending.notifications = append(s.pending.notifications, ns...)
+	return nil
+}
+
+// insertNotifications inserts notifications and the e-mails of those with an address,
+// one statement.
+func (s *OrdersStore) insertNotifications(ctx context.Context, ns []orders.Notification) error {
+	const q = `WITH n AS (INSERT INTO notifications (user_id, org_id, kind, order_id, order_number, fulfillment_id, note, created_at)
+			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::text[], $8::timestamptz[]))
+		INSERT INTO email_outbox (recipient, subject, body)
+		SELECT * FROM unnest($9::text[], $10::text[], $11::text[])`
+	var (
+		users, orgs            []int64
+		kinds, numbers, notes  []string
+		orderIDs, fulfillments []sql.NullInt64
+		ats                    []time.Time
+		to, subjects, bodies   []string
+	)
 	for _, n := range ns {
-		if _, err := s.q.ExecContext(ctx, q, n.UserID, n.OrgID, string(n.Kind), nullID(n.OrderID), n.OrderNumber, nullID(n.FulfillmentID),
-			n.Note, n.CreatedAt); err != nil {
-			return translate(err)
-		}
+		users, orgs, kinds = append(users, n.UserID), append(orgs, n.OrgID), append(kinds, string(n.Kind))
+		orderIDs = append(orderIDs, sql.NullInt64{Int64: n.OrderID, Valid: n.OrderID != 0})
+		fulfillments = append(fulfillments, sql.NullInt64{Int64: n.FulfillmentID, Valid: n.FulfillmentID != 0})
+		numbers, notes, ats = append(numbers, n.OrderNumber), append(notes, n.Note), append(ats, n.CreatedAt)
 		if n.Email != "" {
-			if _, err := s.q.ExecContext(ctx, mail, n.Email, n.Subject, n.Body); err != nil {
-				return translate(err)
-			}
+			to, subjects, bodies = append(to, n.Email), append(subjects, n.Subject), append(bodies, n.Body)
 		}
 	}
-	return nil
+	_, err := s.q.ExecContext(ctx, q, pq.Array(users), pq.Array(orgs), pq.Array(kinds), pq.Array(orderIDs), pq.Array(numbers),
+		pq.Array(fulfillments), pq.Array(notes), pq.Array(ats), pq.Array(to), pq.Array(subjects), pq.Array(bodies))
+	return translate(err)
 }
 
 // Members implements orders.Store.
