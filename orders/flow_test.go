@@ -156,6 +156,9 @@ func TestOrderFromCartToClose(t *testing.T) {
 	if want := int64(19*2_500_000 + 3*9_000_000); f.SpentTiyn != want || f.CommittedTiyn != 2_500_000 {
 		t.Fatalf("spent %d committed %d, want %d and 2500000", f.SpentTiyn, f.CommittedTiyn, want)
 	}
+	if accs, err := w.store.Acceptances(ctx, f.ID); err != nil || len(accs) != 1 || accs[0].AcceptedBy != w.requester.UserID {
+		t.Fatalf("the acceptance names who accepted: %v %+v", err, accs)
+	}
 	if f, err = s.Progress(ctx, w.master, f.ID, []orders.LineUnits{{OrderLineID: desk, Units: 1}}); err != nil || f.Status != orders.FulfillmentReady {
 		t.Fatalf("rework made: %v %s", err, f.Status)
 	}

@@ -502,6 +502,7 @@ func (s *Service) Accept(ctx context.Context, a accounts.Actor, id int64, in Acc
 		if err != nil {
 			return err
 		}
+		acc.AcceptedBy = a.UserID
 		var spent int64
 		rejected := 0
 		for _, al := range acc.Lines {
