@@ -24,8 +24,12 @@ func (f form) Error(field string) string { return f.Errors[field] }
 // HasErrors reports whether any field has a problem.
 func (f form) HasErrors() bool { return len(f.Errors) > 0 }
 
-// formValue returns a form field copied out of Fiber's reused buffers.
-func formValue(c *fiber.Ctx, field string) string { return strings.Clone(c.FormValue(field)) }
+// formValue returns a form field copied out of Fiber's reused buffers, with any bytes that
+// are not UTF-8 replaced by U+FFFD as encoding/json does for the API: such text would
+// otherwise reach PostgreSQL, which refuses it, and the form would fail with a 500.
+func formValue(c *fiber.Ctx, field string) string {
+	return strings.ToValidUTF8(strings.Clone(c.FormValue(field)), "\uFFFD")
+}
 
 // formProblem reports whether err is about what a form sent, so that the form should be
 // shown again with its fields marked rather than an error page: a 4xx error naming fields
