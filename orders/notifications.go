@@ -78,8 +78,16 @@ func (n Notification) Text(lang string) string {
 // fulfillment f, if any), with an e-mail each, in tx.
 func (s *Service) notifyOrg(ctx context.Context, tx Store, org int64, roles []accounts.Role, kind NotificationKind, o *Order, f *Fulfillment, note string) error {
 	users, err := tx.Members(ctx, org, roles)
-	if err != nil || len(users) == 0 {
+	if err != nil {
 		return err
+	}
+	return s.notifyMembers(ctx, tx, users, org, kind, o, f, note)
+}
+
+// notifyMembers is notifyOrg to the members users of org, read before.
+func (s *Service) notifyMembers(ctx context.Context, tx Store, users []Recipient, org int64, kind NotificationKind, o *Order, f *Fulfillment, note string) error {
+	if len(users) == 0 {
+		return nil
 	}
 	n := Notification{OrgID: org, Kind: kind, OrderID: o.ID, OrderNumber: o.Number, Note: note, CreatedAt: s.now()}
 	link := strings.TrimSuffix(s.PublicURL, "/") + "/cabinet/orders/" + fmt.Sprint(o.ID)

@@ -240,6 +240,15 @@ func (s *Service) route(ctx context.Context, tx Store, a accounts.Actor, o *Orde
 	}
 	slices.Sort(chosen)
 	chosen = slices.Compact(chosen)
+	// The producers to notify are read before the sites are locked, to hold them shorter.
+	producers := map[int64][]Recipient{}
+	for _, f := range fs {
+		if _, ok := producers[f.EnterpriseID]; !ok {
+			if producers[f.EnterpriseID], err = tx.Members(ctx, f.EnterpriseID, producerRoles); err != nil {
+				return err
+			}
+		}
+	}
 	// load is the locked sites' load, this transaction's bookings included.
 	load := map[int64]map[Date]int64{}
 	lockAndRead := func(ids []int64) error {
@@ -326,7 +335,7 @@ func (s *Service) route(ctx context.Context, tx Store, a accounts.Actor, o *Orde
 		}
 	}
 	for i, f := range fs {
-		if err := s.routed(ctx, tx, a, o, f, from[i], len(eligible[i]), works[i].cands); err != nil {
+		if err := s.routed(ctx, tx, a, o, f, from[i], len(eligible[i]), works[i].cands, producers[f.EnterpriseID]); err != nil {
 			return err
 		}
 	}
@@ -334,20 +343,21 @@ func (s *Service) route(ctx context.Context, tx Store, a accounts.Actor, o *Orde
 }
 
 // routed records where routing sent fulfillment f (from state from, among eligible sites
-// ranked as cands) and notifies the producer, or the buyer when it came back to them.
-func (s *Service) routed(ctx context.Context, tx Store, a accounts.Actor, o *Order, f *Fulfillment, from string, eligible int, cands []Candidate) error {
+// ranked as cands) and notifies the producer's members producers, or the buyer when it
+// came back to them.
+func (s *Service) routed(ctx context.Context, tx Store, a accounts.Actor, o *Order, f *Fulfillment, from string, eligible int, cands []Candidate, producers []Recipient) error {
 	if f.Status == FulfillmentReturned {
 		if err := s.record(ctx, tx, a, actorOrg(a, o.BuyerOrgID), Event{OrderID: o.ID, FulfillmentID: f.ID, Action: ActionReturnToBuyer, From: from, To: string(f.Status),
 			Reason: "no production site of the enterprise can take it", Data: eventData(map[string]any{"eligible_sites": eligible})}); err != nil {
 			return err
 		}
-		return s.notifyOrg(ctx, tx, o.BuyerOrgID, []accounts.Role{accounts.RoleRequester, accounts.RoleApprover, accounts.RoleAdmin}, NotifyReturnedToBuyer, o, f, "")
+		return s.notifyOrg(ctx, tx, o.BuyerOrgID, buyerRoles, NotifyReturnedToBuyer, o, f, "")
 	}
 	if err := s.record(ctx, tx, a, actorOrg(a, o.BuyerOrgID), Event{OrderID: o.ID, FulfillmentID: f.ID, Action: ActionRoute, From: from, To: string(f.Status),
 		Data: eventData(routeData(cands[0], len(cands)))}); err != nil {
 		return err
 	}
-	return s.notifyOrg(ctx, tx, f.EnterpriseID, []accounts.Role{accounts.RoleProducerManager, accounts.RoleWorkshopMaster}, NotifyNewFulfillment, o, f, "")
+	return s.notifyMembers(ctx, tx, producers, f.EnterpriseID, NotifyNewFulfillment, o, f, "")
 }
 
 // routeData is what the record keeps of a routing choice.
