@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/hex"
 	"encoding/json"
 	"strings"
@@ -167,11 +168,7 @@ func (s *Server) createCustomRequest(c *fiber.Ctx) error {
 
 // requestFilter reads ?status=&before=&limit= of a list of requests.
 func requestFilter(c *fiber.Ctx) (orders.RequestFilter, error) {
-	before, err := queryInt(c, "before")
-	if err != nil {
-		return orders.RequestFilter{}, err
-	}
-	limit, err := queryInt(c, "limit")
+	before, limit, err := pageQuery(c)
 	if err != nil {
 		return orders.RequestFilter{}, err
 	}
@@ -194,22 +191,15 @@ func customRequestList(rs []orders.CustomRequest) listDTO[customRequestDTO] {
 }
 
 func (s *Server) orgCustomRequests(c *fiber.Ctx) error {
-	orgID, err := PathID(c, "id")
-	if err != nil {
-		return err
-	}
-	f, err := requestFilter(c)
-	if err != nil {
-		return err
-	}
-	rs, err := s.Orders.Requests(c.UserContext(), ActorOf(c), orgID, f)
-	if err != nil {
-		return err
-	}
-	return c.JSON(customRequestList(rs))
+	return s.listCustomRequests(c, s.Orders.Requests)
 }
 
 func (s *Server) invitedCustomRequests(c *fiber.Ctx) error {
+	return s.listCustomRequests(c, s.Orders.InvitedRequests)
+}
+
+// listCustomRequests answers with the requests list gives of the organization in the path.
+func (s *Server) listCustomRequests(c *fiber.Ctx, list func(context.Context, accounts.Actor, int64, orders.RequestFilter) ([]orders.CustomRequest, error)) error {
 	orgID, err := PathID(c, "id")
 	if err != nil {
 		return err
@@ -218,7 +208,7 @@ func (s *Server) invitedCustomRequests(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rs, err := s.Orders.InvitedRequests(c.UserContext(), ActorOf(c), orgID, f)
+	rs, err := list(c.UserContext(), ActorOf(c), orgID, f)
 	if err != nil {
 		return err
 	}

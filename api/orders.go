@@ -147,6 +147,18 @@ func queryInt(c *fiber.Ctx, name string) (int64, error) {
 	return n, nil
 }
 
+// pageQuery reads the keyset page of a list: ?before= (the id the page starts below; 0:
+// the newest) and ?limit= (0: the list's default), a bad one 422 naming it.
+func pageQuery(c *fiber.Ctx) (before, limit int64, err error) {
+	if before, err = queryInt(c, "before"); err != nil {
+		return 0, 0, err
+	}
+	if limit, err = queryInt(c, "limit"); err != nil {
+		return 0, 0, err
+	}
+	return before, limit, nil
+}
+
 // dateField parses an optional date ("" is zero) of a request's field.
 func dateField(name, v string) (orders.Date, error) {
 	if v == "" {
@@ -235,11 +247,7 @@ func (s *Server) orgOrders(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	before, err := queryInt(c, "before")
-	if err != nil {
-		return err
-	}
-	limit, err := queryInt(c, "limit")
+	before, limit, err := pageQuery(c)
 	if err != nil {
 		return err
 	}
@@ -605,11 +613,7 @@ func (s *Server) createAcceptance(c *fiber.Ctx) error {
 // Notifications.
 
 func (s *Server) notifications(c *fiber.Ctx) error {
-	before, err := queryInt(c, "before")
-	if err != nil {
-		return err
-	}
-	limit, err := queryInt(c, "limit")
+	before, limit, err := pageQuery(c)
 	if err != nil {
 		return err
 	}

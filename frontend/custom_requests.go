@@ -91,15 +91,7 @@ func (ui *UI) customRequestsPage(c *fiber.Ctx) error { return ui.renderCustomReq
 func (ui *UI) invitedRequestsPage(c *fiber.Ctx) error { return ui.renderCustomRequests(c, true) }
 
 func (ui *UI) renderCustomRequests(c *fiber.Ctx, invited bool) error {
-	svc, err := ui.ordersService()
-	if err != nil {
-		return err
-	}
-	orgID, err := api.PathID(c, "id")
-	if err != nil {
-		return err
-	}
-	actor, err := signedIn(c)
+	svc, orgID, actor, err := ui.ordersCall(c, "id")
 	if err != nil {
 		return err
 	}
@@ -192,15 +184,7 @@ func (ui *UI) newRequestForm(c *fiber.Ctx) error {
 
 // renderNewRequest shows the form f (empty: filled in with the organization's defaults).
 func (ui *UI) renderNewRequest(c *fiber.Ctx, status int, f form) error {
-	svc, err := ui.ordersService()
-	if err != nil {
-		return err
-	}
-	orgID, err := api.PathID(c, "id")
-	if err != nil {
-		return err
-	}
-	actor, err := signedIn(c)
+	svc, orgID, actor, err := ui.ordersCall(c, "id")
 	if err != nil {
 		return err
 	}
@@ -248,15 +232,7 @@ func (ui *UI) renderNewRequest(c *fiber.Ctx, status int, f form) error {
 // createRequest makes a custom request from the form and opens its page, where the
 // buyer invites sites.
 func (ui *UI) createRequest(c *fiber.Ctx) error {
-	svc, err := ui.ordersService()
-	if err != nil {
-		return err
-	}
-	orgID, err := api.PathID(c, "id")
-	if err != nil {
-		return err
-	}
-	actor, err := signedIn(c)
+	svc, orgID, actor, err := ui.ordersCall(c, "id")
 	if err != nil {
 		return err
 	}
@@ -405,15 +381,7 @@ func (ui *UI) customRequestPage(c *fiber.Ctx) error {
 
 // renderCustomRequest shows the request in the path with its forms as forms holds them.
 func (ui *UI) renderCustomRequest(c *fiber.Ctx, status int, forms requestForms) error {
-	svc, err := ui.ordersService()
-	if err != nil {
-		return err
-	}
-	id, err := api.PathID(c, "id")
-	if err != nil {
-		return err
-	}
-	actor, err := signedIn(c)
+	svc, id, actor, err := ui.ordersCall(c, "id")
 	if err != nil {
 		return err
 	}
@@ -562,15 +530,7 @@ const maxDrawingBytes = max(orders.MaxDrawingPDFBytes, orders.MaxDrawingImageByt
 // addDrawings uploads the form's files as drawings of the request; a refused upload is
 // said next to the file field.
 func (ui *UI) addDrawings(c *fiber.Ctx) error {
-	svc, err := ui.ordersService()
-	if err != nil {
-		return err
-	}
-	id, err := api.PathID(c, "id")
-	if err != nil {
-		return err
-	}
-	actor, err := signedIn(c)
+	svc, id, actor, err := ui.ordersCall(c, "id")
 	if err != nil {
 		return err
 	}
@@ -622,15 +582,7 @@ var quoteFields = []string{"site_id", "unit_price", "vat_included", "promised_da
 // opens the new order) and cancel. Problems with what a form sent show the page again
 // with the form marked.
 func (ui *UI) requestAction(c *fiber.Ctx) error {
-	svc, err := ui.ordersService()
-	if err != nil {
-		return err
-	}
-	id, err := api.PathID(c, "id")
-	if err != nil {
-		return err
-	}
-	actor, err := signedIn(c)
+	svc, id, actor, err := ui.ordersCall(c, "id")
 	if err != nil {
 		return err
 	}

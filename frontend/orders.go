@@ -26,6 +26,24 @@ func (ui *UI) ordersService() (*orders.Service, error) {
 	return ui.srv.Orders, nil
 }
 
+// ordersCall is how an orders page begins: the orders service, the id in the path's
+// param and the signed-in actor, refusing in that order what is missing.
+func (ui *UI) ordersCall(c *fiber.Ctx, param string) (*orders.Service, int64, accounts.Actor, error) {
+	svc, err := ui.ordersService()
+	if err != nil {
+		return nil, 0, accounts.Actor{}, err
+	}
+	id, err := api.PathID(c, param)
+	if err != nil {
+		return nil, 0, accounts.Actor{}, err
+	}
+	actor, err := signedIn(c)
+	if err != nil {
+		return nil, 0, accounts.Actor{}, err
+	}
+	return svc, id, actor, nil
+}
+
 // signedIn returns the actor, refusing anonymous visitors (a GET is sent to sign in).
 func signedIn(c *fiber.Ctx) (accounts.Actor, error) {
 	a := api.ActorOf(c)
@@ -74,15 +92,7 @@ func formInt(c *fiber.Ctx, name string) (int, bool) {
 // addToCart puts the quantity a product page's form asks for into the chosen
 // organization's cart, on top of what it holds of the listing already.
 func (ui *UI) addToCart(c *fiber.Ctx) error {
-	svc, err := ui.ordersService()
-	if err != nil {
-		return err
-	}
-	listingID, err := api.PathID(c, "id")
-	if err != nil {
-		return err
-	}
-	actor, err := signedIn(c)
+	svc, listingID, actor, err := ui.ordersCall(c, "id")
 	if err != nil {
 		return err
 	}
@@ -136,15 +146,7 @@ func (ui *UI) cartPage(c *fiber.Ctx) error {
 // renderCart shows the cart of the organization in the path with the order form f (empty:
 // filled in with the organization's defaults).
 func (ui *UI) renderCart(c *fiber.Ctx, status int, f form) error {
-	svc, err := ui.ordersService()
-	if err != nil {
-		return err
-	}
-	orgID, err := api.PathID(c, "id")
-	if err != nil {
-		return err
-	}
-	actor, err := signedIn(c)
+	svc, orgID, actor, err := ui.ordersCall(c, "id")
 	if err != nil {
 		return err
 	}
@@ -215,15 +217,7 @@ var orderFields = []string{"delivery_address", "delivery_region", "requested_dat
 // createOrder makes a draft order of the cart; its page shows the route and the promised
 // dates, and submits it.
 func (ui *UI) createOrder(c *fiber.Ctx) error {
-	svc, err := ui.ordersService()
-	if err != nil {
-		return err
-	}
-	orgID, err := api.PathID(c, "id")
-	if err != nil {
-		return err
-	}
-	actor, err := signedIn(c)
+	svc, orgID, actor, err := ui.ordersCall(c, "id")
 	if err != nil {
 		return err
 	}
@@ -299,15 +293,7 @@ func (ui *UI) ordersPage(c *fiber.Ctx) error { return ui.renderOrders(c, false) 
 func (ui *UI) approvalsPage(c *fiber.Ctx) error { return ui.renderOrders(c, true) }
 
 func (ui *UI) renderOrders(c *fiber.Ctx, approvals bool) error {
-	svc, err := ui.ordersService()
-	if err != nil {
-		return err
-	}
-	orgID, err := api.PathID(c, "id")
-	if err != nil {
-		return err
-	}
-	actor, err := signedIn(c)
+	svc, orgID, actor, err := ui.ordersCall(c, "id")
 	if err != nil {
 		return err
 	}
@@ -358,15 +344,7 @@ func containsStatus(list []orders.Status, s orders.Status) bool {
 
 // saveOrderSettings turns the approval of the organization's orders on or off.
 func (ui *UI) saveOrderSettings(c *fiber.Ctx) error {
-	svc, err := ui.ordersService()
-	if err != nil {
-		return err
-	}
-	orgID, err := api.PathID(c, "id")
-	if err != nil {
-		return err
-	}
-	actor, err := signedIn(c)
+	svc, orgID, actor, err := ui.ordersCall(c, "id")
 	if err != nil {
 		return err
 	}
@@ -483,15 +461,7 @@ func (ui *UI) renderOrder(c *fiber.Ctx, id int64, status int, pf paymentForms) e
 // orderAction carries out the buttons of an order's page: submit, approve, return and
 // cancel.
 func (ui *UI) orderAction(c *fiber.Ctx) error {
-	svc, err := ui.ordersService()
-	if err != nil {
-		return err
-	}
-	id, err := api.PathID(c, "id")
-	if err != nil {
-		return err
-	}
-	actor, err := signedIn(c)
+	svc, id, actor, err := ui.ordersCall(c, "id")
 	if err != nil {
 		return err
 	}
@@ -531,15 +501,7 @@ func (ui *UI) budgetPage(c *fiber.Ctx) error {
 }
 
 func (ui *UI) renderBudget(c *fiber.Ctx, status int, f form) error {
-	svc, err := ui.ordersService()
-	if err != nil {
-		return err
-	}
-	orgID, err := api.PathID(c, "id")
-	if err != nil {
-		return err
-	}
-	actor, err := signedIn(c)
+	svc, orgID, actor, err := ui.ordersCall(c, "id")
 	if err != nil {
 		return err
 	}
@@ -561,15 +523,7 @@ func (ui *UI) renderBudget(c *fiber.Ctx, status int, f form) error {
 var budgetFields = []string{"year", "code", "name", "amount"}
 
 func (ui *UI) createBudgetLine(c *fiber.Ctx) error {
-	svc, err := ui.ordersService()
-	if err != nil {
-		return err
-	}
-	orgID, err := api.PathID(c, "id")
-	if err != nil {
-		return err
-	}
-	actor, err := signedIn(c)
+	svc, orgID, actor, err := ui.ordersCall(c, "id")
 	if err != nil {
 		return err
 	}

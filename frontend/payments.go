@@ -7,7 +7,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/sheber-kz/sheber/accounts"
-	"github.com/sheber-kz/sheber/api"
 	"github.com/sheber-kz/sheber/orders"
 )
 
@@ -166,15 +165,7 @@ func placeProblems(err error, f form, fields []string) (int, bool) {
 
 // recordInvoice records the invoice form of a fulfillment order on the order page.
 func (ui *UI) recordInvoice(c *fiber.Ctx) error {
-	svc, err := ui.ordersService()
-	if err != nil {
-		return err
-	}
-	id, err := api.PathID(c, "id")
-	if err != nil {
-		return err
-	}
-	actor, err := signedIn(c)
+	svc, id, actor, err := ui.ordersCall(c, "id")
 	if err != nil {
 		return err
 	}
@@ -203,15 +194,7 @@ func (ui *UI) recordInvoice(c *fiber.Ctx) error {
 
 // recordPayment records the payment form of an invoice on the order page.
 func (ui *UI) recordPayment(c *fiber.Ctx) error {
-	svc, err := ui.ordersService()
-	if err != nil {
-		return err
-	}
-	id, err := api.PathID(c, "id")
-	if err != nil {
-		return err
-	}
-	actor, err := signedIn(c)
+	svc, id, actor, err := ui.ordersCall(c, "id")
 	if err != nil {
 		return err
 	}

@@ -44,15 +44,7 @@ type queuePage struct {
 func (p queuePage) SiteName(id int64) accounts.Text { return p.Sites[id].Name }
 
 func (ui *UI) queuePage(c *fiber.Ctx) error {
-	svc, err := ui.ordersService()
-	if err != nil {
-		return err
-	}
-	orgID, err := api.PathID(c, "id")
-	if err != nil {
-		return err
-	}
-	actor, err := signedIn(c)
+	svc, orgID, actor, err := ui.ordersCall(c, "id")
 	if err != nil {
 		return err
 	}
@@ -224,15 +216,7 @@ type acceptanceView struct {
 var fulfillmentDone = []string{"confirm", "decline", "progress", "ready", "ship", "deliver", "accept", "cancel", "photos", "remove_photo"}
 
 func (ui *UI) fulfillmentPage(c *fiber.Ctx) error {
-	svc, err := ui.ordersService()
-	if err != nil {
-		return err
-	}
-	id, err := api.PathID(c, "id")
-	if err != nil {
-		return err
-	}
-	actor, err := signedIn(c)
+	svc, id, actor, err := ui.ordersCall(c, "id")
 	if err != nil {
 		return err
 	}
@@ -295,15 +279,7 @@ func lineUnits(c *fiber.Ctx, f orders.Fulfillment, prefix string) ([]orders.Line
 // fulfillmentAction carries out a fulfillment's forms, for either side, and goes back to
 // the page the form was on.
 func (ui *UI) fulfillmentAction(c *fiber.Ctx) error {
-	svc, err := ui.ordersService()
-	if err != nil {
-		return err
-	}
-	id, err := api.PathID(c, "id")
-	if err != nil {
-		return err
-	}
-	actor, err := signedIn(c)
+	svc, id, actor, err := ui.ordersCall(c, "id")
 	if err != nil {
 		return err
 	}

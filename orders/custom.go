@@ -821,19 +821,10 @@ func (s *Service) orderFromQuote(ctx context.Context, tx Store, a accounts.Actor
 	}
 
 	// Route straight to the quoting site, booking the quoted labour from this week on.
-	if err := tx.LockSites(ctx, []int64{q.SiteID}); err != nil {
-		return Order{}, err
-	}
-	site, err := tx.Site(ctx, q.SiteID)
+	site, plan, err := s.planAtSite(ctx, tx, q.SiteID, minutes)
 	if err != nil {
 		return Order{}, err
 	}
-	today := Today(s.now())
-	load, err := tx.SiteLoad(ctx, []int64{site.ID}, today.Monday())
-	if err != nil {
-		return Order{}, err
-	}
-	plan := Schedule(int64(site.WeeklyCapacityHours)*60, load[site.ID], today, minutes, 0)
 	if !plan.Feasible {
 		return Order{}, &accounts.Error{Code: accounts.CodeConflict, Message: "the quoting site no longer has the capacity for the quoted labour",
 			Fields: map[string]string{"quote_id": fmt.Sprintf("%d labour hours do not fit in the site's next %d weeks", q.LabourHours, ScheduleHorizonWeeks)}}

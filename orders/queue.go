@@ -616,6 +616,24 @@ func (s *Service) judge(f *Fulfillment, in AcceptanceInput) (Acceptance, error) 
 	return acc, v.Err()
 }
 
+// planAtSite locks site id and plans minutes of labour there from this week on, against
+// its load as the lock leaves it.
+func (s *Service) planAtSite(ctx context.Context, tx Store, id int64, minutes int64) (Site, Plan, error) {
+	if err := tx.LockSites(ctx, []int64{id}); err != nil {
+		return Site{}, Plan{}, err
+	}
+	site, err := tx.Site(ctx, id)
+	if err != nil {
+		return Site{}, Plan{}, err
+	}
+	today := Today(s.now())
+	load, err := tx.SiteLoad(ctx, []int64{id}, today.Monday())
+	if err != nil {
+		return Site{}, Plan{}, err
+	}
+	return site, Schedule(int64(site.WeeklyCapacityHours)*60, load[id], today, minutes, 0), nil
+}
+
 // bookRework books the labour of rejected units at the fulfillment's site, from this week.
 func (s *Service) bookRework(ctx context.Context, tx Store, o *Order, f *Fulfillment, lines []AcceptanceLine) error {
 	byID := linesByID(o.Lines)
@@ -626,19 +644,10 @@ func (s *Service) bookRework(ctx context.Context, tx Store, o *Order, f *Fulfill
 	if minutes == 0 || f.SiteID == 0 {
 		return nil
 	}
-	if err := tx.LockSites(ctx, []int64{f.SiteID}); err != nil {
-		return err
-	}
-	site, err := tx.Site(ctx, f.SiteID)
+	_, plan, err := s.planAtSite(ctx, tx, f.SiteID, minutes)
 	if err != nil {
 		return err
 	}
-	today := Today(s.now())
-	load, err := tx.SiteLoad(ctx, []int64{f.SiteID}, today.Monday())
-	if err != nil {
-		return err
-	}
-	plan := Schedule(int64(site.WeeklyCapacityHours)*60, load[f.SiteID], today, minutes, 0)
 	if !plan.Feasible {
 		return nil // the site is full for the horizon: the rework waits unbooked, visible in the queue
 	}
