@@ -269,10 +269,13 @@ logging_collector = off
 log_min_messages = warning
 log_line_prefix = '%m [%p] %q%u@%d '
 password_encryption = scram-sha-256
-# Statement statistics for the benchmarks' diagnosis (CREATE EXTENSION pg_stat_statements).
-shared_preload_libraries = 'pg_stat_statements'
-pg_stat_statements.track = all
 EOF
+	# Statement statistics for the benchmarks' diagnosis (CREATE EXTENSION
+	# pg_stat_statements), where the server has the library: preloading a missing one
+	# would keep PostgreSQL from starting.
+	if [ -e "$bin/../lib/pg_stat_statements.so" ]; then
+		printf "shared_preload_libraries = 'pg_stat_statements'\npg_stat_statements.track = all\n" >>"$PGDATA_DIR/sheber.conf"
+	fi
 	[ "$IS_ROOT" = 1 ] && chown postgres:postgres "$PGDATA_DIR/sheber.conf"
 	return 0
 }
