@@ -366,7 +366,7 @@ func (s *OrdersStore) CreateOrder(ctx context.Context, o *orders.Order) error {
 	for i := range o.Lines {
 		l := &o.Lines[i]
 		byPosition[l.Position] = l
-		positions, listings = append(positions, l.Position), append(listings, sql.NullInt64{Int64: l.ListingID, Valid: l.ListingID != 0})
+		positions, listings = append(positions, l.Position), append(listings, nullInt(l.ListingID))
 		enterprises, categories = append(enterprises, l.EnterpriseID), append(categories, l.CategoryCode)
 		ru, kk, en, units = append(ru, l.Title.RU), append(kk, l.Title.KK), append(en, l.Title.EN), append(units, l.Unit)
 		prices, vat, quantities = append(prices, l.UnitPriceTiyn), append(vat, l.VATIncluded), append(quantities, l.Quantity)

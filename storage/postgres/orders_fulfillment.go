@@ -183,7 +183,7 @@ func (s *OrdersStore) CreateFulfillments(ctx context.Context, fs []*orders.Fulfi
 	for i, f := range fs {
 		n := i + 1
 		orderIDs, enterpriseIDs = append(orderIDs, f.OrderID), append(enterpriseIDs, f.EnterpriseID)
-		siteIDs = append(siteIDs, sql.NullInt64{Int64: f.SiteID, Valid: f.SiteID != 0})
+		siteIDs = append(siteIDs, nullInt(f.SiteID))
 		regions, statuses = append(regions, f.Region), append(statuses, string(f.Status))
 		labour, amounts, committed = append(labour, f.LabourMinutes), append(amounts, f.AmountTiyn), append(committed, f.CommittedTiyn)
 		quoted = append(quoted, sql.NullString{String: f.QuotedDate.String(), Valid: !f.QuotedDate.IsZero()})

@@ -114,11 +114,10 @@ func (s *OrdersStore) insertEvents(ctx context.Context, es []orders.Event) error
 		reasons, data       []string
 		prevHashes, hashes  [][]byte
 	)
-	nullable := func(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
 	for _, e := range es {
 		orderIDs, seqs, ats = append(orderIDs, e.OrderID), append(seqs, e.Seq), append(ats, e.At)
-		fulfillments, users = append(fulfillments, nullable(e.FulfillmentID)), append(users, nullable(e.ActorUserID))
-		tokens, orgs = append(tokens, nullable(e.ActorTokenID)), append(orgs, nullable(e.ActorOrgID))
+		fulfillments, users = append(fulfillments, nullInt(e.FulfillmentID)), append(users, nullInt(e.ActorUserID))
+		tokens, orgs = append(tokens, nullInt(e.ActorTokenID)), append(orgs, nullInt(e.ActorOrgID))
 		actions, froms, tos = append(actions, string(e.Action)), append(froms, e.From), append(tos, e.To)
 		reasons, data = append(reasons, e.Reason), append(data, e.Data)
 		prevHashes, hashes = append(prevHashes, e.PrevHash), append(hashes, e.Hash)
@@ -265,8 +264,8 @@ func (s *OrdersStore) insertNotifications(ctx context.Context, ns []orders.Notif
 	)
 	for _, n := range ns {
 		users, orgs, kinds = append(users, n.UserID), append(orgs, n.OrgID), append(kinds, string(n.Kind))
-		orderIDs = append(orderIDs, sql.NullInt64{Int64: n.OrderID, Valid: n.OrderID != 0})
-		fulfillments = append(fulfillments, sql.NullInt64{Int64: n.FulfillmentID, Valid: n.FulfillmentID != 0})
+		orderIDs = append(orderIDs, nullInt(n.OrderID))
+		fulfillments = append(fulfillments, nullInt(n.FulfillmentID))
 		numbers, notes, ats = append(numbers, n.OrderNumber), append(notes, n.Note), append(ats, n.CreatedAt)
 		if n.Email != "" {
 			to, subjects, bodies = append(to, n.Email), append(subjects, n.Subject), append(bodies, n.Body)
