@@ -10,13 +10,13 @@ import (
 // ExplainSearch returns the plan PostgreSQL chooses for Search's statement for q (folded),
 // under Search's settings, in a transaction that is rolled back.
 func (s *CatalogStore) ExplainSearch(ctx context.Context, q catalog.SearchQuery) (string, error) {
-	query, args := searchStatement(q)
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return "", err
 	}
 	defer func() { _ = tx.Rollback() }()
-	if _, err := tx.ExecContext(ctx, searchSettings, strings.TrimSpace(q.Text) != ""); err != nil {
+	query, args, err := prepareSearch(ctx, tx, q, searchWords(q.Text))
+	if err != nil {
 		return "", err
 	}
 	var lines []string
