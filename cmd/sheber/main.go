@@ -211,7 +211,9 @@ func serve(ctx context.Context) error {
 	searchCache := redis.NewSearchCache(rdb, searcher)
 	cat := &catalog.Service{Store: redis.NewCatalogChanges(rdb, catalogStore), Directory: postgres.NewAccountsStore(db),
 		Searcher: searchCache, Objects: objs}
-	procurement := postgres.NewProcurementStore(db)
+	// Every order reads the procurement routes: the process keeps them for
+	// orders.ProcurementRoutesTTL (README, Limits).
+	procurement := orders.NewProcurementCache(postgres.NewProcurementStore(db), orders.ProcurementRoutesTTL, nil)
 	ordersStore := postgres.NewOrdersStore(db)
 	ord := &orders.Service{Store: ordersStore, Directory: postgres.NewAccountsStore(db),
 		Procurement: procurement, Objects: objs, Attachments: ordersStore, PublicURL: cfg.PublicURL}
@@ -355,7 +357,7 @@ func worker(ctx context.Context) error {
 	}
 	searchOutbox := postgres.NewSearchOutbox(db)
 	jobs := newOrderJobs(&orders.Service{Store: postgres.NewOrdersStore(db), Directory: postgres.NewAccountsStore(db),
-		Procurement: postgres.NewProcurementStore(db), PublicURL: cfg.PublicURL})
+		Procurement: orders.NewProcurementCache(postgres.NewProcurementStore(db), orders.ProcurementRoutesTTL, nil), PublicURL: cfg.PublicURL})
 	logger.Info("worker started", slog.Duration("poll", workerPollInterval))
 	ticker := time.NewTicker(workerPollInterval)
 	defer ticker.Stop()
