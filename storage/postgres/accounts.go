@@ -17,7 +17,7 @@ type AccountsStore struct {
 }
 
 // NewAccountsStore returns an accounts.Store on db.
-func NewAccountsStore(db *DB) *AccountsStore { return &AccountsStore{db: db.DB, q: db.DB} }
+func NewAccountsStore(db *DB) *AccountsStore { return &AccountsStore{db: db.DB, q: db.prepared()} }
 
 var _ accounts.Store = (*AccountsStore)(nil)
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 
+	"github.com/jmoiron/sqlx"
+
 	"github.com/sheber-kz/sheber/catalog"
 )
 
@@ -24,4 +26,28 @@ func (s *CatalogStore) ExplainSearch(ctx context.Context, q catalog.SearchQuery)
 		return "", err
 	}
 	return strings.Join(lines, "\n"), nil
+}
+
+// PreparedStatements counts the pool's prepared statements and those that would not
+// prepare.
+func (db *DB) PreparedStatements() (prepared, refused int) {
+	db.stmts.mu.Lock()
+	defer db.stmts.mu.Unlock()
+	for _, st := range db.stmts.stmts {
+		if st == nil {
+			refused++
+		} else {
+			prepared++
+		}
+	}
+	return prepared, refused
+}
+
+// WithPrepared runs fn with the pool's queryer of prepared statements, in a transaction
+// when transaction (committed if fn returns nil).
+func (db *DB) WithPrepared(ctx context.Context, transaction bool, fn func(q sqlx.ExtContext) error) error {
+	if !transaction {
+		return fn(db.prepared())
+	}
+	return inTx(ctx, db.DB, db.prepared(), func(q queryer) error { return fn(q) })
 }

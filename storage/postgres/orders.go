@@ -24,7 +24,7 @@ type OrdersStore struct {
 }
 
 // NewOrdersStore returns the orders store on db.
-func NewOrdersStore(db *DB) *OrdersStore { return &OrdersStore{db: db.DB, q: db.DB} }
+func NewOrdersStore(db *DB) *OrdersStore { return &OrdersStore{db: db.DB, q: db.prepared()} }
 
 var _ orders.Store = (*OrdersStore)(nil)
 
@@ -36,7 +36,7 @@ const txAttempts = 3
 // InTx implements orders.Store. A transaction PostgreSQL aborts for a deadlock is run
 // again, up to txAttempts times.
 func (s *OrdersStore) InTx(ctx context.Context, fn func(orders.Store) error) error {
-	if _, ok := s.q.(*sqlx.Tx); ok {
+	if isTx(s.q) {
 		return fn(s)
 	}
 	var err error

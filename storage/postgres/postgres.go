@@ -35,6 +35,12 @@ const (
 // DB is a connection pool to Sheber's database.
 type DB struct {
 	*sqlx.DB
+	stmts *stmtCache // the prepared statements of the stores that use them (prepared.go)
+}
+
+// prepared is the pool as a queryer that runs statements prepared.
+func (db *DB) prepared() queryer {
+	return preparedQueryer{queryer: db.DB, cache: db.stmts}
 }
 
 // Open connects to url and checks the connection within ctx.
@@ -51,7 +57,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("postgres: connect: %w", err)
 	}
-	return &DB{DB: db}, nil
+	return &DB{DB: db, stmts: newStmtCache(db)}, nil
 }
 
 // Ping checks that the database answers.
@@ -135,16 +141,21 @@ type queryer interface {
 	SelectContext(ctx context.Context, dest any, query string, args ...any) error
 }
 
-// inTx runs fn in a transaction on db, or directly on q when q already is one.
+// inTx runs fn in a transaction on db, or directly on q when q already is one. A
+// transaction begun for a queryer of prepared statements runs them prepared too.
 func inTx(ctx context.Context, db *sqlx.DB, q queryer, fn func(queryer) error) error {
-	if _, ok := q.(*sqlx.Tx); ok {
+	if isTx(q) {
 		return fn(q)
 	}
 	tx, err := db.BeginTxx(ctx, nil)
 	if err != nil {
 		return translate(err)
 	}
-	if err := fn(tx); err != nil {
+	var txq queryer = tx
+	if p, ok := q.(preparedQueryer); ok {
+		txq = p.on(tx)
+	}
+	if err := fn(txq); err != nil {
 		_ = tx.Rollback()
 		return err
 	}

@@ -19,7 +19,9 @@ type ProcurementStore struct {
 }
 
 // NewProcurementStore returns an orders.ProcurementStore on db.
-func NewProcurementStore(db *DB) *ProcurementStore { return &ProcurementStore{db: db.DB, q: db.DB} }
+func NewProcurementStore(db *DB) *ProcurementStore {
+	return &ProcurementStore{db: db.DB, q: db.prepared()}
+}
 
 var _ orders.ProcurementStore = (*ProcurementStore)(nil)
 
@@ -119,7 +121,7 @@ func (s *ProcurementStore) GoodsList(ctx context.Context) (map[string]bool, erro
 // readOnly runs fn in a read-only repeatable-read transaction, or directly on s.q when it
 // already is a transaction (the caller's, whose snapshot is the one that counts).
 func (s *ProcurementStore) readOnly(ctx context.Context, fn func(queryer) error) error {
-	if _, ok := s.q.(*sqlx.Tx); ok {
+	if isTx(s.q) {
 		return fn(s.q)
 	}
 	tx, err := s.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
