@@ -63,6 +63,14 @@ func Open(ctx context.Context, url string) (*DB, error) {
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.PingContext(ctx) }
 
+// Analyze gathers the planner's statistics of every table now, as autovacuum does a while
+// after a table has changed; PostgreSQL then plans again the statements prepared on the
+// old statistics.
+func (db *DB) Analyze(ctx context.Context) error {
+	_, err := db.ExecContext(ctx, `ANALYZE`)
+	return translate(err)
+}
+
 // migrationLockID is the advisory lock that serializes concurrent migrators; any fixed
 // number unique to this application works.
 const migrationLockID = 0x5EBE_0001
