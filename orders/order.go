@@ -103,15 +103,15 @@ func inCart(cart []CartItem, listingID int64) bool {
 // title, unit, price, labour and lead time, and submits it if in.Submit. With key, a
 // repeat of the same request returns what the first recorded instead (the replay).
 func (s *Service) CreateOrder(ctx context.Context, a accounts.Actor, orgID int64, in OrderInput, key *IdempotencyKey) (Order, *IdempotentResult, error) {
-	org, err := s.organization(ctx, a, accounts.ResourceOrders, accounts.ActionManage, orgID, accounts.KindBuyer)
+	org, err := s.buyerOrganization(ctx, a, orgID)
 	if err != nil {
 		return Order{}, nil, err
 	}
-	// What choosing the procurement route reads (the routes, the goods list, the
-	// enterprises' subtypes) is read before the transaction: read inside it, each
-	// request would hold one connection of the pool while waiting for another, and
-	// under load the pool runs dry with every connection idle in a transaction.
-	pre, err := s.prefetchRoute(ctx, a, orgID, in)
+	// The procurement routes and the goods list are read before the transaction: read
+	// inside it, a request would hold one connection of the pool while waiting for
+	// another, and under load the pool runs dry with every connection idle in a
+	// transaction. (The enterprises' subtypes come with the listings, in it.)
+	pre, err := s.prefetchRoute(ctx)
 	if err != nil {
 		return Order{}, nil, err
 	}
@@ -138,7 +138,8 @@ func (s *Service) CreateOrder(ctx context.Context, a accounts.Actor, orgID int64
 				lines = append(lines, LineInput{ListingID: it.ListingID, Quantity: it.Quantity})
 			}
 		}
-		o, err = s.newOrder(ctx, tx, a, org, in, lines, pre)
+		var listings map[int64]CartListing
+		o, listings, err = s.newOrder(ctx, tx, a, org, in, lines, pre)
 		if err != nil {
 			return err
 		}
@@ -162,7 +163,7 @@ func (s *Service) CreateOrder(ctx context.Context, a accounts.Actor, orgID int64
 			}
 		}
 		if in.Submit {
-			return s.submit(ctx, tx, a, &o)
+			return s.submit(ctx, tx, a, &o, listings)
 		}
 		return nil
 	})
@@ -173,8 +174,30 @@ func (s *Service) CreateOrder(ctx context.Context, a accounts.Actor, orgID int64
 	return o, nil, err
 }
 
-// newOrder validates in and builds the order with its snapshotted lines.
-func (s *Service) newOrder(ctx context.Context, tx Store, a accounts.Actor, org accounts.Organization, in OrderInput, lines []LineInput, pre *routeLookup) (Order, error) {
+// buyerOrganization is s.organization for managing the orders of buyer organization
+// orgID. For a member of it, the organization is the one the actor's membership was
+// read with in this request (its kind and region are all an order needs), so that it is
+// not read again; anyone else gets s.organization's answer.
+func (s *Service) buyerOrganization(ctx context.Context, a accounts.Actor, orgID int64) (accounts.Organization, error) {
+	for _, m := range a.Memberships {
+		if m.OrgID != orgID || m.OrgKind == "" {
+			continue
+		}
+		org := accounts.Organization{ID: orgID, Kind: m.OrgKind, Name: m.OrgName, Region: m.Region}
+		if err := accounts.Authorize(a, accounts.ActionManage, accounts.Resource{Kind: accounts.ResourceOrders, OrgID: org.ID, Region: org.Region}); err != nil {
+			return accounts.Organization{}, err
+		}
+		if org.Kind != accounts.KindBuyer {
+			return accounts.Organization{}, &accounts.Error{Code: accounts.CodeNotFound, Message: "not found"}
+		}
+		return org, nil
+	}
+	return s.organization(ctx, a, accounts.ResourceOrders, accounts.ActionManage, orgID, accounts.KindBuyer)
+}
+
+// newOrder validates in and builds the order with its snapshotted lines; it returns the
+// listings it read too (by id), for the order's split.
+func (s *Service) newOrder(ctx context.Context, tx Store, a accounts.Actor, org accounts.Organization, in OrderInput, lines []LineInput, pre *routeLookup) (Order, map[int64]CartListing, error) {
 	v := accounts.Validation{}
 	in.DeliveryAddress, in.Note = strings.TrimSpace(in.DeliveryAddress), strings.TrimSpace(in.Note)
 	if in.DeliveryRegion == "" {
@@ -200,7 +223,7 @@ func (s *Service) newOrder(ctx context.Context, tx Store, a accounts.Actor, org 
 		v.Add("budget_line_id", "is required")
 	} else if b, err := tx.BudgetLine(ctx, in.BudgetLineID); err != nil || b.OrgID != org.ID {
 		if err != nil && accounts.ErrorCode(err) != accounts.CodeNotFound {
-			return Order{}, err
+			return Order{}, nil, err
 		}
 		v.Add("budget_line_id", "not a budget line of this organization")
 	}
@@ -220,11 +243,11 @@ func (s *Service) newOrder(ctx context.Context, tx Store, a accounts.Actor, org 
 		ids = append(ids, l.ListingID)
 	}
 	if len(v) > 0 {
-		return Order{}, v.Err()
+		return Order{}, nil, v.Err()
 	}
 	listings, err := tx.Listings(ctx, ids)
 	if err != nil {
-		return Order{}, err
+		return Order{}, nil, err
 	}
 	o := Order{BuyerOrgID: org.ID, BuyerRegion: org.Region, CreatedBy: a.UserID, Status: StatusDraft,
 		DeliveryAddress: in.DeliveryAddress, DeliveryRegion: in.DeliveryRegion, RequestedDate: in.RequestedDate,
@@ -251,16 +274,19 @@ func (s *Service) newOrder(ctx context.Context, tx Store, a accounts.Actor, org 
 			LabourMinutesPerUnit: l.LabourMinutesPerUnit, LeadTimeDays: l.LeadTimeDays, AmountTiyn: l.UnitPriceTiyn * int64(in.Quantity)}
 		o.Lines = append(o.Lines, line)
 		o.TotalTiyn += line.AmountTiyn
+		if pre != nil {
+			pre.subtypes[l.EnterpriseID] = l.EnterpriseSubtype
+		}
 	}
 	if err := v.Err(); err != nil {
-		return Order{}, err
+		return Order{}, nil, err
 	}
 	route, _, err := s.chooseRoute(ctx, o, "ru", pre)
 	if err != nil {
-		return Order{}, err
+		return Order{}, nil, err
 	}
 	o.ProcurementRoute, o.Penalty = route.Code, route.Penalty
-	return o, nil
+	return o, listings, nil
 }
 
 // routeLookup is what choosing a procurement route reads, read ahead: the routes, the
@@ -271,32 +297,12 @@ type routeLookup struct {
 	subtypes map[int64]accounts.Subtype
 }
 
-// prefetchRoute reads, outside any transaction, what choosing the route of the order in
-// asks for will read: the routes, the goods list and the subtypes of the enterprises of
-// the listings named (of the cart's, with FromCart). Nil without a procurement store.
-// Listings that change enterprise meanwhile are looked up again when the route is chosen.
-func (s *Service) prefetchRoute(ctx context.Context, a accounts.Actor, orgID int64, in OrderInput) (*routeLookup, error) {
+// prefetchRoute reads, outside any transaction, the routes and the goods list that
+// choosing the route of an order reads; the subtypes of its enterprises are filled in
+// from its listings. Nil without a procurement store.
+func (s *Service) prefetchRoute(ctx context.Context) (*routeLookup, error) {
 	if s.Procurement == nil {
 		return nil, nil
-	}
-	var ids []int64
-	if in.FromCart {
-		if a.UserID != 0 {
-			cart, err := s.Store.Cart(ctx, orgID, a.UserID)
-			if err != nil {
-				return nil, err
-			}
-			for _, it := range cart {
-				ids = append(ids, it.ListingID)
-			}
-		}
-	} else {
-		for _, l := range in.Lines {
-			ids = append(ids, l.ListingID)
-		}
-	}
-	if len(ids) > MaxCartItems {
-		return nil, nil // refused by the validation, nothing to choose
 	}
 	pre := &routeLookup{subtypes: map[int64]accounts.Subtype{}}
 	var err error
@@ -305,23 +311,6 @@ func (s *Service) prefetchRoute(ctx context.Context, a accounts.Actor, orgID int
 	}
 	if pre.goods, err = s.Procurement.GoodsList(ctx); err != nil {
 		return nil, err
-	}
-	if len(ids) == 0 {
-		return pre, nil
-	}
-	ls, err := s.Store.Listings(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	for _, l := range ls {
-		if _, ok := pre.subtypes[l.EnterpriseID]; ok {
-			continue
-		}
-		ent, err := s.Directory.Organization(ctx, l.EnterpriseID)
-		if err != nil {
-			return nil, err
-		}
-		pre.subtypes[l.EnterpriseID] = ent.Subtype
 	}
 	return pre, nil
 }
@@ -424,7 +413,7 @@ func (s *Service) lockOrder(ctx context.Context, tx Store, a accounts.Actor, kin
 // else at once (see submit). version is the order's version the requester saw.
 func (s *Service) Submit(ctx context.Context, a accounts.Actor, id int64, version int) (Order, error) {
 	return s.orderTransition(ctx, a, accounts.ResourceOrders, id, version, func(tx Store, o *Order) error {
-		return s.submit(ctx, tx, a, o)
+		return s.submit(ctx, tx, a, o, nil)
 	})
 }
 
@@ -434,7 +423,7 @@ func (s *Service) Approve(ctx context.Context, a accounts.Actor, id int64, versi
 		if err := checkOrder(ActionApprove, *o); err != nil {
 			return err
 		}
-		return s.submitApproved(ctx, tx, a, o, ActionApprove)
+		return s.submitApproved(ctx, tx, a, o, ActionApprove, nil)
 	})
 }
 
@@ -503,8 +492,8 @@ func (s *Service) orderTransition(ctx context.Context, a accounts.Actor, kind ac
 }
 
 // submit sends a draft order for approval if its organization requires it, else submits
-// it.
-func (s *Service) submit(ctx context.Context, tx Store, a accounts.Actor, o *Order) error {
+// it; listings are those of its lines if the caller read them in tx (nil: none).
+func (s *Service) submit(ctx context.Context, tx Store, a accounts.Actor, o *Order, listings map[int64]CartListing) error {
 	if err := checkOrder(ActionSubmit, *o); err != nil {
 		return err
 	}
@@ -522,17 +511,18 @@ func (s *Service) submit(ctx context.Context, tx Store, a accounts.Actor, o *Ord
 		}
 		return s.notifyOrg(ctx, tx, o.BuyerOrgID, []accounts.Role{accounts.RoleApprover}, NotifyApprovalNeeded, o, nil, "")
 	}
-	return s.submitApproved(ctx, tx, a, o, ActionSubmit)
+	return s.submitApproved(ctx, tx, a, o, ActionSubmit, listings)
 }
 
 // submitApproved commits the order's total against its budget line (refusing an
 // overspend), splits it per producer enterprise and routes each part. action is
-// ActionSubmit, or ActionApprove when an approver's approval submits it.
-func (s *Service) submitApproved(ctx context.Context, tx Store, a accounts.Actor, o *Order, action Action) error {
+// ActionSubmit, or ActionApprove when an approver's approval submits it; listings as for
+// submit.
+func (s *Service) submitApproved(ctx context.Context, tx Store, a accounts.Actor, o *Order, action Action, listings map[int64]CartListing) error {
 	if err := s.commitBudget(ctx, tx, a, o, action); err != nil {
 		return err
 	}
-	return s.split(ctx, tx, a, o)
+	return s.split(ctx, tx, a, o, listings)
 }
 
 // commitBudget commits the order's total against its budget line, refusing an overspend,

@@ -126,6 +126,8 @@ type CartListing struct {
 	ReadyStock           int
 	Published            bool
 	SiteIDs              []int64
+	// EnterpriseSubtype is the producer enterprise's subtype (it chooses the route).
+	EnterpriseSubtype accounts.Subtype
 }
 
 // Settings are a buyer organization's order settings.

@@ -256,7 +256,7 @@ func (s *Service) Decline(ctx context.Context, a accounts.Actor, id int64, reaso
 		}
 		f.DeclinedSiteIDs = append(f.DeclinedSiteIDs, declined)
 		lines := o.linesOf(*f)
-		sitesOf, err := orderSites(ctx, tx, lines)
+		sitesOf, err := orderSites(ctx, tx, lines, nil)
 		if err != nil {
 			return err
 		}

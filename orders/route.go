@@ -132,11 +132,18 @@ func (s *Service) candidates(ctx context.Context, tx Store, enterpriseID int64, 
 	return facts.rank(enterpriseID, siteIDs, load, minutes, leadTimeDays, region, today)
 }
 
-// orderSites returns each listing's sites for the order's lines.
-func orderSites(ctx context.Context, tx Store, lines []Line) (func(int64) []int64, error) {
+// orderSites returns each listing's sites for the order's lines, from known if it holds
+// every line's listing (read in tx), else read now.
+func orderSites(ctx context.Context, tx Store, lines []Line, known map[int64]CartListing) (func(int64) []int64, error) {
 	ids := make([]int64, 0, len(lines))
 	for _, l := range lines {
 		ids = append(ids, l.ListingID)
+		if _, ok := known[l.ListingID]; !ok {
+			known = nil
+		}
+	}
+	if known != nil {
+		return func(id int64) []int64 { return known[id].SiteIDs }, nil
 	}
 	ls, err := tx.Listings(ctx, ids)
 	if err != nil {
@@ -146,9 +153,9 @@ func orderSites(ctx context.Context, tx Store, lines []Line) (func(int64) []int6
 }
 
 // split divides a submitted order into fulfillment orders, reserves ready stock for them,
-// and routes each to its best site.
-func (s *Service) split(ctx context.Context, tx Store, a accounts.Actor, o *Order) error {
-	sitesOf, err := orderSites(ctx, tx, o.Lines)
+// and routes each to its best site; listings are its lines' if read in tx (nil: read now).
+func (s *Service) split(ctx context.Context, tx Store, a accounts.Actor, o *Order, listings map[int64]CartListing) error {
+	sitesOf, err := orderSites(ctx, tx, o.Lines, listings)
 	if err != nil {
 		return err
 	}
@@ -403,15 +410,15 @@ func (s *Service) Quote(ctx context.Context, a accounts.Actor, orderID int64) ([
 	}
 	var quotes []PartQuote
 	err = s.Store.InTx(ctx, func(tx Store) error {
-		sitesOf, err := orderSites(ctx, tx, o.Lines)
-		if err != nil {
-			return err
-		}
 		ids := make([]int64, 0, len(o.Lines))
 		for _, l := range o.Lines {
 			ids = append(ids, l.ListingID)
 		}
 		listings, err := tx.Listings(ctx, ids)
+		if err != nil {
+			return err
+		}
+		sitesOf, err := orderSites(ctx, tx, o.Lines, listings)
 		if err != nil {
 			return err
 		}

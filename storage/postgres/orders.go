@@ -203,6 +203,7 @@ type cartListingRow struct {
 	ReadyStock           int           `db:"ready_stock"`
 	Status               string        `db:"status"`
 	SiteIDs              pq.Int64Array `db:"site_ids"`
+	EnterpriseSubtype    string        `db:"enterprise_subtype"`
 }
 
 func (r cartListingRow) listing() orders.CartListing {
@@ -210,16 +211,20 @@ func (r cartListingRow) listing() orders.CartListing {
 		Title: accounts.Text{RU: r.TitleRU, KK: r.TitleKK, EN: r.TitleEN}, Unit: r.Unit, UnitPriceTiyn: r.PriceTiyn,
 		VATIncluded: r.VATIncluded, MinOrderQty: r.MinOrderQty, LeadTimeDays: r.LeadTimeDays,
 		LabourMinutesPerUnit: r.LabourMinutesPerUnit, ReadyStock: r.ReadyStock, Published: r.Status == "published",
-		SiteIDs: []int64(r.SiteIDs)}
+		SiteIDs: []int64(r.SiteIDs), EnterpriseSubtype: accounts.Subtype(r.EnterpriseSubtype)}
 }
 
+// cartListingColumns are read from listings l joined with their enterprises e, so that an
+// order learns its producers' subtypes (which choose its procurement route) with its
+// listings, in the same statement.
 const cartListingColumns = `l.id, l.enterprise_id, l.category_code, l.title_ru, l.title_kk, l.title_en, l.unit, l.price_tiyn,
 	l.vat_included, l.min_order_qty, l.lead_time_days, l.labour_minutes_per_unit, l.ready_stock, l.status,
-	COALESCE((SELECT array_agg(ls.site_id ORDER BY ls.site_id) FROM listing_sites ls WHERE ls.listing_id = l.id), '{}') AS site_ids`
+	COALESCE((SELECT array_agg(ls.site_id ORDER BY ls.site_id) FROM listing_sites ls WHERE ls.listing_id = l.id), '{}') AS site_ids,
+	e.subtype AS enterprise_subtype`
 
 // Listings implements orders.Store.
 func (s *OrdersStore) Listings(ctx context.Context, ids []int64) (map[int64]orders.CartListing, error) {
-	q := `SELECT ` + cartListingColumns + ` FROM listings l WHERE l.id = ANY($1)`
+	q := `SELECT ` + cartListingColumns + ` FROM listings l JOIN organizations e ON e.id = l.enterprise_id WHERE l.id = ANY($1)`
 	var rows []cartListingRow
 	if err := s.q.SelectContext(ctx, &rows, q, pq.Array(ids)); err != nil {
 		return nil, translate(err)
@@ -234,7 +239,7 @@ func (s *OrdersStore) Listings(ctx context.Context, ids []int64) (map[int64]orde
 // Cart implements orders.Store.
 func (s *OrdersStore) Cart(ctx context.Context, orgID, userID int64) ([]orders.CartItem, error) {
 	q := `SELECT c.quantity, c.added_at, ` + cartListingColumns + `
-		FROM cart_items c JOIN listings l ON l.id = c.listing_id
+		FROM cart_items c JOIN listings l ON l.id = c.listing_id JOIN organizations e ON e.id = l.enterprise_id
 		WHERE c.org_id = $1 AND c.user_id = $2 ORDER BY c.added_at, l.id`
 	var rows []struct {
 		Quantity int       `db:"quantity"`
