@@ -234,4 +234,20 @@ func TestOrderFromCartToClose(t *testing.T) {
 	if err := w.db.GetContext(ctx, &mails, `SELECT count(*) FROM email_outbox WHERE recipient = 'manager@enbek.test'`); err != nil || mails == 0 {
 		t.Fatalf("no e-mail to the producer manager: %v", err)
 	}
+	// The closed fulfillment counts in its site's on-time record, as routing reads it
+	// with the sites.
+	ids := []int64{w.siteNear.ID, w.siteFar.ID}
+	sites, records, err := w.store.SitesWithRecords(ctx, ids)
+	if err != nil || len(sites) != 2 || sites[0].ID != min(ids[0], ids[1]) {
+		t.Fatalf("SitesWithRecords = %+v, %v; want both sites by id", sites, err)
+	}
+	onTime, err := w.store.OnTimeRecords(ctx, ids)
+	if err != nil || len(onTime) == 0 {
+		t.Fatalf("OnTimeRecords = %v, %v; want the closed fulfillment's site", onTime, err)
+	}
+	for _, id := range ids {
+		if records[id] != onTime[id] {
+			t.Errorf("site %d: record %+v with the sites; want %+v", id, records[id], onTime[id])
+		}
+	}
 }

@@ -74,22 +74,19 @@ type siteFacts struct {
 	records map[int64]OnTimeRecord
 }
 
-// readSiteFacts reads the facts of the sites ids in two queries, whatever their enterprises.
+// readSiteFacts reads the facts of the sites ids in one query, whatever their enterprises.
 func readSiteFacts(ctx context.Context, tx Store, ids []int64) (siteFacts, error) {
 	var f siteFacts
 	if len(ids) == 0 {
 		return f, nil
 	}
-	sites, err := tx.SitesByID(ctx, ids)
+	sites, records, err := tx.SitesWithRecords(ctx, ids)
 	if err != nil {
 		return f, err
 	}
-	f.sites = make(map[int64]Site, len(sites))
+	f.sites, f.records = make(map[int64]Site, len(sites)), records
 	for _, site := range sites {
 		f.sites[site.ID] = site
-	}
-	if f.records, err = tx.OnTimeRecords(ctx, ids); err != nil {
-		return f, err
 	}
 	return f, nil
 }
@@ -247,14 +244,16 @@ func (s *Service) route(ctx context.Context, tx Store, a accounts.Actor, o *Orde
 	}
 	slices.Sort(chosen)
 	chosen = slices.Compact(chosen)
-	// The producers to notify are read before the sites are locked, to hold them shorter.
-	producers := map[int64][]Recipient{}
+	// The producers to notify are read before the sites are locked, to hold them shorter,
+	// every enterprise's in one statement.
+	enterprises := make([]int64, 0, len(fs))
 	for _, f := range fs {
-		if _, ok := producers[f.EnterpriseID]; !ok {
-			if producers[f.EnterpriseID], err = tx.Members(ctx, f.EnterpriseID, producerRoles); err != nil {
-				return err
-			}
-		}
+		enterprises = append(enterprises, f.EnterpriseID)
+	}
+	slices.Sort(enterprises)
+	producers, err := tx.MembersOf(ctx, slices.Compact(enterprises), producerRoles)
+	if err != nil {
+		return err
 	}
 	// load is the locked sites' load, this transaction's bookings included.
 	load := map[int64]map[Date]int64{}

@@ -70,8 +70,9 @@ type Store interface {
 
 	// Sites returns an enterprise's production sites with their institutions' regions.
 	Sites(ctx context.Context, enterpriseID int64) ([]Site, error)
-	// SitesByID returns the sites ids (those that exist), whatever their enterprises.
-	SitesByID(ctx context.Context, ids []int64) ([]Site, error)
+	// SitesWithRecords returns the sites ids (those that exist), whatever their
+	// enterprises, and the on-time record of each (as OnTimeRecords).
+	SitesWithRecords(ctx context.Context, ids []int64) ([]Site, map[int64]OnTimeRecord, error)
 	// Site returns one site.
 	Site(ctx context.Context, id int64) (Site, error)
 	// LockSites holds the sites' rows until the transaction ends (in id order), so that
@@ -142,6 +143,9 @@ type Store interface {
 	SetDelayNotified(ctx context.Context, fulfillmentID int64, day Date) error
 	// Members returns the users of an organization holding one of roles.
 	Members(ctx context.Context, orgID int64, roles []accounts.Role) ([]Recipient, error)
+	// MembersOf is Members of several organizations at once, by organization (those
+	// without such members are left out).
+	MembersOf(ctx context.Context, orgIDs []int64, roles []accounts.Role) (map[int64][]Recipient, error)
 }
 
 // OrderFilter selects orders.

@@ -62,7 +62,7 @@ func (s *OrdersStore) InTx(ctx context.Context, fn func(orders.Store) error) err
 	var err error
 	for attempt := 0; attempt < txAttempts; attempt++ {
 		err = inTx(ctx, s.db, s.q, func(q queryer) error {
-			tx := &OrdersStore{db: s.db, q: q, gate: s.gate, pending: &pendingWrites{last: map[int64]orders.Event{}}}
+			tx := &OrdersStore{db: s.db, q: q, gate: s.gate, pending: &pendingWrites{last: map[int64]orders.Event{}, created: map[int64]bool{}}}
 			if err := fn(tx); err != nil {
 				return err
 			}
@@ -370,6 +370,9 @@ func (s *OrdersStore) CreateOrder(ctx context.Context, o *orders.Order) error {
 		Scan(&o.ID, &o.Number, &o.Version, &o.CreatedAt, &o.UpdatedAt)
 	if err != nil {
 		return translate(err)
+	}
+	if s.pending != nil {
+		s.pending.created[o.ID] = true
 	}
 	if len(o.Lines) == 0 {
 		return nil

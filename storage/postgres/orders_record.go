@@ -43,6 +43,9 @@ type pendingWrites struct {
 	events        []orders.Event
 	last          map[int64]orders.Event // each order's newest event, pending or read
 	notifications []orders.Notification
+	// created are the orders this transaction inserted: until it appends one, such an
+	// order has no event, and nobody else can give it one before the commit.
+	created map[int64]bool
 }
 
 // flush writes the pending events and notifications, one statement for each table.
@@ -71,6 +74,9 @@ func (s *OrdersStore) LastEvent(ctx context.Context, orderID int64) (*orders.Eve
 	if s.pending != nil {
 		if e, ok := s.pending.last[orderID]; ok {
 			return &e, nil
+		}
+		if s.pending.created[orderID] {
+			return nil, nil
 		}
 	}
 	var r eventRow
@@ -295,6 +301,30 @@ func (s *OrdersStore) Members(ctx context.Context, orgID int64, roles []accounts
 	out := make([]orders.Recipient, 0, len(rows))
 	for _, r := range rows {
 		out = append(out, orders.Recipient{UserID: r.UserID, Email: r.Email, Name: r.Name})
+	}
+	return out, nil
+}
+
+// MembersOf implements orders.Store.
+func (s *OrdersStore) MembersOf(ctx context.Context, orgIDs []int64, roles []accounts.Role) (map[int64][]orders.Recipient, error) {
+	rs := make([]string, 0, len(roles))
+	for _, r := range roles {
+		rs = append(rs, string(r))
+	}
+	const q = `SELECT m.org_id, u.id AS user_id, u.email, u.name FROM memberships m JOIN users u ON u.id = m.user_id
+		WHERE m.org_id = ANY($1) AND m.role = ANY($2) ORDER BY m.org_id, u.id`
+	var rows []struct {
+		OrgID  int64  `db:"org_id"`
+		UserID int64  `db:"user_id"`
+		Email  string `db:"email"`
+		Name   string `db:"name"`
+	}
+	if err := s.q.SelectContext(ctx, &rows, q, pq.Array(orgIDs), pq.Array(rs)); err != nil {
+		return nil, translate(err)
+	}
+	out := make(map[int64][]orders.Recipient, len(orgIDs))
+	for _, r := range rows {
+		out[r.OrgID] = append(out[r.OrgID], orders.Recipient{UserID: r.UserID, Email: r.Email, Name: r.Name})
 	}
 	return out, nil
 }
