@@ -259,7 +259,7 @@ func (s *Service) ActorForToken(ctx context.Context, secret string) (Actor, erro
 	if !strings.HasPrefix(secret, APITokenPrefix) || len(secret) > 100 {
 		return Actor{}, refused
 	}
-	tok, scope, err := s.Store.APITokenByHash(ctx, hashHex(secret))
+	tok, scope, err := s.Store.UseAPIToken(ctx, hashHex(secret), s.now())
 	if errors.Is(err, ErrNotFound) {
 		return Actor{}, refused
 	}
@@ -268,9 +268,6 @@ func (s *Service) ActorForToken(ctx context.Context, secret string) (Actor, erro
 	}
 	if tok.RevokedAt != nil {
 		return Actor{}, refused
-	}
-	if err := s.Store.TouchAPIToken(ctx, tok.ID, s.now()); err != nil {
-		return Actor{}, err
 	}
 	return Actor{TokenID: tok.ID, UserID: 0, Memberships: []Member{scope}}, nil
 }

@@ -67,9 +67,11 @@ type Store interface {
 	CountActiveAPITokens(ctx context.Context, orgID int64) (int, error)
 	// RevokeAPIToken revokes token id of org; CodeNotFound if org has no such token.
 	RevokeAPIToken(ctx context.Context, orgID, id int64, at time.Time) error
-	// TouchAPIToken records that a token was used at at, unless it was already recorded
-	// within the last minute (to spare a write per request).
-	TouchAPIToken(ctx context.Context, id int64, at time.Time) error
+	// UseAPIToken is APITokenByHash for a request made with the token at at, which it
+	// records as the token's last use unless the token is revoked or a use within the
+	// minute before at is recorded already (to spare a write per request). The token is
+	// returned as it was before.
+	UseAPIToken(ctx context.Context, hash string, at time.Time) (APIToken, Member, error)
 
 	// EnqueueEmail adds a message to the durable outbox that the worker delivers; called
 	// in the same transaction as the change the message is about.

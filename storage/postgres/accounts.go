@@ -346,9 +346,30 @@ func (s *AccountsStore) CreateAPIToken(ctx context.Context, t *accounts.APIToken
 
 // APITokenByHash implements accounts.Store.
 func (s *AccountsStore) APITokenByHash(ctx context.Context, hash string) (accounts.APIToken, accounts.Member, error) {
-	const q = `SELECT t.id, t.org_id, t.role, t.name, t.prefix, t.hash, t.created_by, t.created_at, t.last_used_at, t.revoked_at,
+	return s.apiToken(ctx, apiTokenByHash, hash)
+}
+
+// UseAPIToken implements accounts.Store: the token is read and its use recorded in one
+// statement. The UPDATE in the WITH runs whether or not the query reads it; the SELECT
+// sees the row as it was before.
+func (s *AccountsStore) UseAPIToken(ctx context.Context, hash string, at time.Time) (accounts.APIToken, accounts.Member, error) {
+	// $2 is cast: without it PostgreSQL reads "$2 - interval" as interval arithmetic and
+	// refuses the comparison with a timestamp.
+	const q = `WITH t AS (` + apiTokenByHash + `), touched AS (
+			UPDATE api_tokens u SET last_used_at = $2 FROM t
+			WHERE u.id = t.id AND t.revoked_at IS NULL
+				AND (u.last_used_at IS NULL OR u.last_used_at < $2::timestamptz - interval '1 minute'))
+		SELECT * FROM t`
+	return s.apiToken(ctx, q, hash, at)
+}
+
+// apiTokenByHash selects the token whose hash is $1 with its organization's data.
+const apiTokenByHash = `SELECT t.id, t.org_id, t.role, t.name, t.prefix, t.hash, t.created_by, t.created_at, t.last_used_at, t.revoked_at,
 		o.name_ru, o.name_kk, o.name_en, o.kind, o.region
-		FROM api_tokens t JOIN organizations o ON o.id = t.org_id WHERE t.hash = $1`
+	FROM api_tokens t JOIN organizations o ON o.id = t.org_id WHERE t.hash = $1`
+
+// apiToken runs q, which returns apiTokenByHash's row, and builds the token and its scope.
+func (s *AccountsStore) apiToken(ctx context.Context, q string, args ...any) (accounts.APIToken, accounts.Member, error) {
 	var r struct {
 		apiTokenRow
 		NameRU string         `db:"name_ru"`
@@ -357,7 +378,7 @@ func (s *AccountsStore) APITokenByHash(ctx context.Context, hash string) (accoun
 		Kind   string         `db:"kind"`
 		Region sql.NullString `db:"region"`
 	}
-	if err := s.q.GetContext(ctx, &r, q, hash); err != nil {
+	if err := s.q.GetContext(ctx, &r, q, args...); err != nil {
 		return accounts.APIToken{}, accounts.Member{}, translate(err)
 	}
 	t := r.token()
@@ -398,16 +419,6 @@ func (s *AccountsStore) CountActiveAPITokens(ctx context.Context, orgID int64) (
 func (s *AccountsStore) RevokeAPIToken(ctx context.Context, orgID, id int64, at time.Time) error {
 	const q = `UPDATE api_tokens SET revoked_at = $3 WHERE id = $2 AND org_id = $1 AND revoked_at IS NULL`
 	return expectOne(s.q.ExecContext(ctx, q, orgID, id, at))(&accounts.Error{Code: accounts.CodeNotFound, Message: "no active token with this id"})
-}
-
-// TouchAPIToken implements accounts.Store.
-func (s *AccountsStore) TouchAPIToken(ctx context.Context, id int64, at time.Time) error {
-	// $2 is cast: without it PostgreSQL reads "$2 - interval" as interval arithmetic and
-	// refuses the comparison with a timestamp.
-	const q = `UPDATE api_tokens SET last_used_at = $2
-		WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - interval '1 minute')`
-	_, err := s.q.ExecContext(ctx, q, id, at)
-	return translate(err)
 }
 
 // EnqueueEmail implements accounts.Store.

@@ -413,7 +413,17 @@ func TestAPITokens(t *testing.T) {
 	_, err = f.store.CountActiveAPITokens(ctx, 999999)
 	wantCode(t, "CountActiveAPITokens(unknown org)", err, accounts.CodeNotFound)
 
-	// Touch records use at most once a minute.
+	// A revoked token is returned as it is, and its use is not recorded.
+	if tok, scope, err := f.store.UseAPIToken(ctx, "hash-erp", t0.Add(time.Hour)); err != nil || tok.RevokedAt == nil || scope.OrgID != org.ID {
+		t.Errorf("UseAPIToken(revoked) = %+v, %+v, %v; want the revoked token with its scope", tok, scope, err)
+	}
+	if tok, _, _ := f.store.APITokenByHash(ctx, "hash-erp"); tok.LastUsedAt != nil {
+		t.Errorf("a revoked token's use was recorded: LastUsedAt = %v", tok.LastUsedAt)
+	}
+	_, _, err = f.store.UseAPIToken(ctx, "nope", t0)
+	wantCode(t, "UseAPIToken(missing)", err, accounts.CodeNotFound)
+
+	// Use is recorded at most once a minute; UseAPIToken returns the token as it was.
 	lastUsed := func() time.Time {
 		t.Helper()
 		tok, _, err := f.store.APITokenByHash(ctx, "hash-mes")
@@ -433,13 +443,20 @@ func TestAPITokens(t *testing.T) {
 		{t0.Add(90 * time.Second), t0.Add(61 * time.Second)},
 		{t0.Add(-time.Hour), t0.Add(61 * time.Second)}, // an older time never moves it back
 	}
+	var before *time.Time
 	for i, s := range steps {
-		if err := f.store.TouchAPIToken(ctx, second.ID, s.at); err != nil {
+		tok, scope, err := f.store.UseAPIToken(ctx, "hash-mes", s.at)
+		if err != nil {
 			t.Fatal(err)
 		}
-		if got := lastUsed(); !got.Equal(s.want) {
-			t.Errorf("step %d: after Touch(%v) LastUsedAt = %v; want %v", i, s.at, got, s.want)
+		if tok.ID != second.ID || scope.OrgID != org.ID || (before == nil) != (tok.LastUsedAt == nil) || (before != nil && !tok.LastUsedAt.Equal(*before)) {
+			t.Errorf("step %d: UseAPIToken = %+v, %+v; want token %d as it was (last used %v)", i, tok, scope, second.ID, before)
 		}
+		got := lastUsed()
+		if !got.Equal(s.want) {
+			t.Errorf("step %d: after a use at %v LastUsedAt = %v; want %v", i, s.at, got, s.want)
+		}
+		before = &got
 	}
 }
 
