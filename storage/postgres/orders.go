@@ -354,35 +354,30 @@ const orderColumns = `o.id, o.number, o.buyer_org_id, b.region AS buyer_region, 
 	o.delivery_region, o.requested_date, o.budget_line_id, o.note, o.procurement_route, o.penalty_bp_per_day, o.penalty_cap_bp, o.total_tiyn, o.committed_tiyn,
 	o.spent_tiyn, o.version, o.created_at, o.updated_at, o.submitted_at`
 
-// CreateOrder implements orders.Store. The number is "SH-<year>-<sequence>".
+// CreateOrder implements orders.Store in one statement: the order, then its lines with
+// the order's new id; the lines' ids come back with their positions. The number is
+// "SH-<year>-<sequence>".
 func (s *OrdersStore) CreateOrder(ctx context.Context, o *orders.Order) error {
-	const q = `INSERT INTO orders (number, buyer_org_id, created_by, status, delivery_address, delivery_region, requested_date,
-			budget_line_id, note, procurement_route, penalty_bp_per_day, penalty_cap_bp, total_tiyn)
-		VALUES ('SH-' || to_char(now() AT TIME ZONE 'Asia/Almaty', 'YYYY') || '-' || lpad(nextval('order_number_seq')::text, 6, '0'),
-			$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-		RETURNING id, number, version, created_at, updated_at`
+	const q = `WITH o AS (
+			INSERT INTO orders (number, buyer_org_id, created_by, status, delivery_address, delivery_region, requested_date,
+				budget_line_id, note, procurement_route, penalty_bp_per_day, penalty_cap_bp, total_tiyn)
+			VALUES ('SH-' || to_char(now() AT TIME ZONE 'Asia/Almaty', 'YYYY') || '-' || lpad(nextval('order_number_seq')::text, 6, '0'),
+				$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+			RETURNING id, number, version, created_at, updated_at),
+		l AS (
+			INSERT INTO order_lines (order_id, position, listing_id, enterprise_id, category_code, title_ru, title_kk, title_en,
+				unit, unit_price_tiyn, vat_included, quantity, labour_minutes_per_unit, lead_time_days, amount_tiyn)
+			SELECT o.id, u.* FROM o, unnest($13::int[], $14::bigint[], $15::bigint[], $16::text[], $17::text[], $18::text[], $19::text[],
+				$20::text[], $21::bigint[], $22::boolean[], $23::int[], $24::int[], $25::int[], $26::bigint[]) AS u
+			RETURNING position, id)
+		SELECT o.id, o.number, o.version, o.created_at, o.updated_at,
+			COALESCE((SELECT array_agg(l.position ORDER BY l.position) FROM l), '{}') AS positions,
+			COALESCE((SELECT array_agg(l.id ORDER BY l.position) FROM l), '{}') AS line_ids
+		FROM o`
 	var createdBy any
 	if o.CreatedBy != 0 {
 		createdBy = o.CreatedBy
 	}
-	err := s.q.QueryRowxContext(ctx, q, o.BuyerOrgID, createdBy, o.Status, o.DeliveryAddress, o.DeliveryRegion,
-		dateArg(o.RequestedDate), o.BudgetLineID, o.Note, o.ProcurementRoute, o.Penalty.BasisPointsPerDay, o.Penalty.CapBasisPoints, o.TotalTiyn).
-		Scan(&o.ID, &o.Number, &o.Version, &o.CreatedAt, &o.UpdatedAt)
-	if err != nil {
-		return translate(err)
-	}
-	if s.pending != nil {
-		s.pending.created[o.ID] = true
-	}
-	if len(o.Lines) == 0 {
-		return nil
-	}
-	// The lines in one statement; RETURNING gives each line's id with its position.
-	const ql = `INSERT INTO order_lines (order_id, position, listing_id, enterprise_id, category_code, title_ru, title_kk, title_en,
-			unit, unit_price_tiyn, vat_included, quantity, labour_minutes_per_unit, lead_time_days, amount_tiyn)
-		SELECT $1, * FROM unnest($2::int[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-			$10::bigint[], $11::boolean[], $12::int[], $13::int[], $14::int[], $15::bigint[])
-		RETURNING position, id`
 	var (
 		positions, quantities, labour, leads []int
 		listings                             []sql.NullInt64
@@ -390,34 +385,35 @@ func (s *OrdersStore) CreateOrder(ctx context.Context, o *orders.Order) error {
 		categories, ru, kk, en, units        []string
 		vat                                  []bool
 	)
-	byPosition := make(map[int]*orders.Line, len(o.Lines))
+	byPosition := make(map[int64]*orders.Line, len(o.Lines))
 	for i := range o.Lines {
 		l := &o.Lines[i]
-		byPosition[l.Position] = l
+		byPosition[int64(l.Position)] = l
 		positions, listings = append(positions, l.Position), append(listings, nullInt(l.ListingID))
 		enterprises, categories = append(enterprises, l.EnterpriseID), append(categories, l.CategoryCode)
 		ru, kk, en, units = append(ru, l.Title.RU), append(kk, l.Title.KK), append(en, l.Title.EN), append(units, l.Unit)
 		prices, vat, quantities = append(prices, l.UnitPriceTiyn), append(vat, l.VATIncluded), append(quantities, l.Quantity)
 		labour, leads, amounts = append(labour, l.LabourMinutesPerUnit), append(leads, l.LeadTimeDays), append(amounts, l.AmountTiyn)
 	}
-	rows, err := s.q.QueryContext(ctx, ql, o.ID, pq.Array(positions), pq.Array(listings), pq.Array(enterprises), pq.Array(categories),
+	var linePositions, lineIDs pq.Int64Array
+	err := s.q.QueryRowxContext(ctx, q, o.BuyerOrgID, createdBy, o.Status, o.DeliveryAddress, o.DeliveryRegion,
+		dateArg(o.RequestedDate), o.BudgetLineID, o.Note, o.ProcurementRoute, o.Penalty.BasisPointsPerDay, o.Penalty.CapBasisPoints, o.TotalTiyn,
+		pq.Array(positions), pq.Array(listings), pq.Array(enterprises), pq.Array(categories),
 		pq.Array(ru), pq.Array(kk), pq.Array(en), pq.Array(units), pq.Array(prices), pq.Array(vat), pq.Array(quantities),
-		pq.Array(labour), pq.Array(leads), pq.Array(amounts))
+		pq.Array(labour), pq.Array(leads), pq.Array(amounts)).
+		Scan(&o.ID, &o.Number, &o.Version, &o.CreatedAt, &o.UpdatedAt, &linePositions, &lineIDs)
 	if err != nil {
 		return translate(err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var position int
-		var id int64
-		if err := rows.Scan(&position, &id); err != nil {
-			return translate(err)
-		}
-		if l, ok := byPosition[position]; ok {
-			l.ID = id
+	if s.pending != nil {
+		s.pending.created[o.ID] = true
+	}
+	for i, position := range linePositions {
+		if l, ok := byPosition[position]; ok && i < len(lineIDs) {
+			l.ID = lineIDs[i]
 		}
 	}
-	return translate(rows.Err())
+	return nil
 }
 
 // Order implements orders.Store.
