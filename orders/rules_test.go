@@ -98,6 +98,57 @@ func TestCreateOrderIdempotency(t *testing.T) {
 	}
 }
 
+// In a transaction the store records a key's resource with the transaction's events just
+// before the commit: a key that was never claimed still fails the transaction, which
+// leaves nothing behind, and a claimed one names what it created once committed.
+func TestIdempotentResourceInTransaction(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	o := w.order(orders.LineInput{ListingID: w.desk.ID, Quantity: 1})
+	events := func() int {
+		t.Helper()
+		evs, err := w.store.Events(ctx, o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(evs)
+	}
+	before := events()
+	note := orders.Event{OrderID: o.ID, Action: orders.ActionCreate, To: "draft", Data: "{}"}
+	err := w.store.InTx(ctx, func(tx orders.Store) error {
+		last, err := tx.LastEvent(ctx, o.ID)
+		if err != nil {
+			return err
+		}
+		// Not a sealed event: the transaction is rolled back.
+		rolledBack := sha256.Sum256([]byte("rolled back"))
+		note.Seq, note.PrevHash, note.Hash = last.Seq+1, last.Hash, rolledBack[:]
+		if err := tx.AppendEvent(ctx, note); err != nil {
+			return err
+		}
+		return tx.SetIdempotentResource(ctx, *key("user:1", "never-claimed", "body"), "order", o.ID)
+	})
+	if code(err) != accounts.CodeNotFound {
+		t.Fatalf("a resource for a key never claimed: %v; want not_found", err)
+	}
+	if n := events(); n != before {
+		t.Fatalf("the failed transaction left %d events; want %d", n, before)
+	}
+	k := key("user:1", "claimed", "body")
+	err = w.store.InTx(ctx, func(tx orders.Store) error {
+		if r, err := tx.ClaimIdempotency(ctx, *k); err != nil || r != nil {
+			return fmt.Errorf("claim: %+v, %v", r, err)
+		}
+		return tx.SetIdempotentResource(ctx, *k, "order", o.ID)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := w.store.ClaimIdempotency(ctx, *k); err != nil || r == nil || r.ResourceKind != "order" || r.ResourceID != o.ID {
+		t.Fatalf("the committed key: %+v, %v; want order %d", r, err, o.ID)
+	}
+}
+
 // Parallel submitters never overspend a budget line: exactly as many orders as the line
 // can pay for are submitted, the others are refused naming the line, and the committed sum
 // is the sum of the submitted orders.

@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/lib/pq"
@@ -46,25 +49,160 @@ type pendingWrites struct {
 	// created are the orders this transaction inserted: until it appends one, such an
 	// order has no event, and nobody else can give it one before the commit.
 	created map[int64]bool
+	// resources are what the transaction's idempotency keys created (SetIdempotentResource).
+	resources []idempotentResource
 }
 
-// flush writes the pending events and notifications, one statement for each table.
+type idempotentResource struct {
+	key  orders.IdempotencyKey
+	kind string
+	id   int64
+}
+
+// flush writes the pending events, notifications and idempotency keys' resources, all
+// in one statement.
 func (s *OrdersStore) flush(ctx context.Context) error {
 	p := s.pending
-	if p == nil {
+	if p == nil || len(p.events)+len(p.notifications)+len(p.resources) == 0 {
 		return nil
 	}
-	if len(p.events) > 0 {
-		if err := s.insertEvents(ctx, p.events); err != nil {
-			return err
-		}
-		p.events = p.events[:0]
+	var b txWrites
+	b.events(p.events)
+	b.notifications(p.notifications)
+	b.resources(p.resources)
+	if err := b.exec(ctx, s.q); err != nil {
+		return err
 	}
-	if len(p.notifications) > 0 {
-		if err := s.insertNotifications(ctx, p.notifications); err != nil {
-			return err
+	p.events, p.notifications, p.resources = p.events[:0], p.notifications[:0], p.resources[:0]
+	return nil
+}
+
+// txWrites is one statement of several inserts and updates, each a WITH query of its
+// own, with their parameters numbered in order.
+type txWrites struct {
+	queries []string
+	args    []any
+	// keys counts the idempotency keys whose resources the batch sets: that many must be
+	// found.
+	keys int
+}
+
+// arg adds a parameter and returns its placeholder.
+func (b *txWrites) arg(v any) string {
+	b.args = append(b.args, v)
+	return "$" + strconv.Itoa(len(b.args))
+}
+
+// events inserts events.
+func (b *txWrites) events(es []orders.Event) {
+	if len(es) == 0 {
+		return
+	}
+	var (
+		orderIDs            []int64
+		seqs                []int
+		fulfillments, users []sql.NullInt64
+		tokens, orgs        []sql.NullInt64
+		ats                 []time.Time
+		actions, froms, tos []string
+		reasons, data       []string
+		prevHashes, hashes  [][]byte
+	)
+	for _, e := range es {
+		orderIDs, seqs, ats = append(orderIDs, e.OrderID), append(seqs, e.Seq), append(ats, e.At)
+		fulfillments, users = append(fulfillments, nullInt(e.FulfillmentID)), append(users, nullInt(e.ActorUserID))
+		tokens, orgs = append(tokens, nullInt(e.ActorTokenID)), append(orgs, nullInt(e.ActorOrgID))
+		actions, froms, tos = append(actions, string(e.Action)), append(froms, e.From), append(tos, e.To)
+		reasons, data = append(reasons, e.Reason), append(data, e.Data)
+		prevHashes, hashes = append(prevHashes, e.PrevHash), append(hashes, e.Hash)
+	}
+	b.queries = append(b.queries, `INSERT INTO order_events (`+eventColumns+`)
+		SELECT * FROM unnest(`+b.arg(pq.Array(orderIDs))+`::bigint[], `+b.arg(pq.Array(seqs))+`::int[], `+
+		b.arg(pq.Array(fulfillments))+`::bigint[], `+b.arg(pq.Array(ats))+`::timestamptz[], `+b.arg(pq.Array(users))+`::bigint[], `+
+		b.arg(pq.Array(tokens))+`::bigint[], `+b.arg(pq.Array(orgs))+`::bigint[], `+b.arg(pq.Array(actions))+`::text[], `+
+		b.arg(pq.Array(froms))+`::text[], `+b.arg(pq.Array(tos))+`::text[], `+b.arg(pq.Array(reasons))+`::text[], `+
+		b.arg(pq.Array(data))+`::text[], `+b.arg(pq.Array(prevHashes))+`::bytea[], `+b.arg(pq.Array(hashes))+`::bytea[])`)
+}
+
+// notifications inserts notifications and the e-mails of those with an address.
+func (b *txWrites) notifications(ns []orders.Notification) {
+	if len(ns) == 0 {
+		return
+	}
+	var (
+		users, orgs            []int64
+		kinds, numbers, notes  []string
+		orderIDs, fulfillments []sql.NullInt64
+		ats                    []time.Time
+		to, subjects, bodies   []string
+	)
+	for _, n := range ns {
+		users, orgs, kinds = append(users, n.UserID), append(orgs, n.OrgID), append(kinds, string(n.Kind))
+		orderIDs = append(orderIDs, nullInt(n.OrderID))
+		fulfillments = append(fulfillments, nullInt(n.FulfillmentID))
+		numbers, notes, ats = append(numbers, n.OrderNumber), append(notes, n.Note), append(ats, n.CreatedAt)
+		if n.Email != "" {
+			to, subjects, bodies = append(to, n.Email), append(subjects, n.Subject), append(bodies, n.Body)
 		}
-		p.notifications = p.notifications[:0]
+	}
+	b.queries = append(b.queries, `INSERT INTO notifications (user_id, org_id, kind, order_id, order_number, fulfillment_id, note, created_at)
+		SELECT * FROM unnest(`+b.arg(pq.Array(users))+`::bigint[], `+b.arg(pq.Array(orgs))+`::bigint[], `+
+		b.arg(pq.Array(kinds))+`::text[], `+b.arg(pq.Array(orderIDs))+`::bigint[], `+b.arg(pq.Array(numbers))+`::text[], `+
+		b.arg(pq.Array(fulfillments))+`::bigint[], `+b.arg(pq.Array(notes))+`::text[], `+b.arg(pq.Array(ats))+`::timestamptz[])`)
+	if len(to) > 0 {
+		b.queries = append(b.queries, `INSERT INTO email_outbox (recipient, subject, body)
+			SELECT * FROM unnest(`+b.arg(pq.Array(to))+`::text[], `+b.arg(pq.Array(subjects))+`::text[], `+
+			b.arg(pq.Array(bodies))+`::text[])`)
+	}
+}
+
+// resources records what idempotency keys created.
+func (b *txWrites) resources(rs []idempotentResource) {
+	if len(rs) == 0 {
+		return
+	}
+	var scopes, keys, kinds []string
+	var ids []int64
+	for _, r := range rs {
+		scopes, keys, kinds, ids = append(scopes, r.key.Scope), append(keys, r.key.Key), append(kinds, r.kind), append(ids, r.id)
+	}
+	b.keys += len(rs)
+	b.queries = append(b.queries, `UPDATE idempotency_keys k SET resource_kind = u.kind, resource_id = u.id
+		FROM unnest(`+b.arg(pq.Array(scopes))+`::text[], `+b.arg(pq.Array(keys))+`::text[], `+b.arg(pq.Array(kinds))+`::text[], `+
+		b.arg(pq.Array(ids))+`::bigint[]) AS u(scope, key, kind, id)
+		WHERE k.scope = u.scope AND k.key = u.key`)
+}
+
+// exec runs the batch: every query but the last in a WITH, the last as the statement
+// (PostgreSQL runs a data-modifying WITH query whether or not the statement reads it).
+// An idempotency key that is not found is CodeNotFound: resources adds the keys' update
+// last, so that its rows are the statement's.
+func (b *txWrites) exec(ctx context.Context, q queryer) error {
+	if len(b.queries) == 0 {
+		return nil
+	}
+	var sb strings.Builder
+	last := len(b.queries) - 1
+	for i, query := range b.queries[:last] {
+		if i == 0 {
+			sb.WriteString("WITH ")
+		} else {
+			sb.WriteString(", ")
+		}
+		fmt.Fprintf(&sb, "w%d AS (%s) ", i, query)
+	}
+	sb.WriteString(b.queries[last])
+	res, err := q.ExecContext(ctx, sb.String(), b.args...)
+	if b.keys == 0 {
+		return translate(err)
+	}
+	if err != nil {
+		return translate(err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return translate(err)
+	} else if n < int64(b.keys) {
+		return &accounts.Error{Code: accounts.CodeNotFound, Message: "no such idempotency key"}
 	}
 	return nil
 }
@@ -107,31 +245,9 @@ func (s *OrdersStore) AppendEvent(ctx context.Context, e orders.Event) error {
 
 // insertEvents inserts events in one statement.
 func (s *OrdersStore) insertEvents(ctx context.Context, es []orders.Event) error {
-	const q = `INSERT INTO order_events (` + eventColumns + `)
-		SELECT * FROM unnest($1::bigint[], $2::int[], $3::bigint[], $4::timestamptz[], $5::bigint[], $6::bigint[], $7::bigint[],
-			$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bytea[], $14::bytea[])`
-	var (
-		orderIDs            []int64
-		seqs                []int
-		fulfillments, users []sql.NullInt64
-		tokens, orgs        []sql.NullInt64
-		ats                 []time.Time
-		actions, froms, tos []string
-		reasons, data       []string
-		prevHashes, hashes  [][]byte
-	)
-	for _, e := range es {
-		orderIDs, seqs, ats = append(orderIDs, e.OrderID), append(seqs, e.Seq), append(ats, e.At)
-		fulfillments, users = append(fulfillments, nullInt(e.FulfillmentID)), append(users, nullInt(e.ActorUserID))
-		tokens, orgs = append(tokens, nullInt(e.ActorTokenID)), append(orgs, nullInt(e.ActorOrgID))
-		actions, froms, tos = append(actions, string(e.Action)), append(froms, e.From), append(tos, e.To)
-		reasons, data = append(reasons, e.Reason), append(data, e.Data)
-		prevHashes, hashes = append(prevHashes, e.PrevHash), append(hashes, e.Hash)
-	}
-	_, err := s.q.ExecContext(ctx, q, pq.Array(orderIDs), pq.Array(seqs), pq.Array(fulfillments), pq.Array(ats), pq.Array(users),
-		pq.Array(tokens), pq.Array(orgs), pq.Array(actions), pq.Array(froms), pq.Array(tos), pq.Array(reasons), pq.Array(data),
-		pq.Array(prevHashes), pq.Array(hashes))
-	return translate(err)
+	var b txWrites
+	b.events(es)
+	return b.exec(ctx, s.q)
 }
 
 // Events implements orders.Store.
@@ -217,8 +333,14 @@ func (s *OrdersStore) ClaimIdempotency(ctx context.Context, k orders.Idempotency
 		Status: int(r.Status.Int64), Body: r.Body, CreatedAt: r.CreatedAt}, nil
 }
 
-// SetIdempotentResource implements orders.Store.
+// SetIdempotentResource implements orders.Store; in a transaction, the key is updated
+// with the transaction's events just before the commit (nothing in it reads the key
+// again, and a key that is not found still fails the transaction).
 func (s *OrdersStore) SetIdempotentResource(ctx context.Context, k orders.IdempotencyKey, kind string, id int64) error {
+	if s.pending != nil {
+		s.pending.resources = append(s.pending.resources, idempotentResource{key: k, kind: kind, id: id})
+		return nil
+	}
 	res, err := s.q.ExecContext(ctx, `UPDATE idempotency_keys SET resource_kind = $3, resource_id = $4 WHERE scope = $1 AND key = $2`,
 		k.Scope, k.Key, kind, id)
 	return affected(res, err, "no such idempotency key")
@@ -257,29 +379,9 @@ func (s *OrdersStore) Notify(ctx context.Context, ns []orders.Notification) erro
 // insertNotifications inserts notifications and the e-mails of those with an address,
 // one statement.
 func (s *OrdersStore) insertNotifications(ctx context.Context, ns []orders.Notification) error {
-	const q = `WITH n AS (INSERT INTO notifications (user_id, org_id, kind, order_id, order_number, fulfillment_id, note, created_at)
-			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::text[], $8::timestamptz[]))
-		INSERT INTO email_outbox (recipient, subject, body)
-		SELECT * FROM unnest($9::text[], $10::text[], $11::text[])`
-	var (
-		users, orgs            []int64
-		kinds, numbers, notes  []string
-		orderIDs, fulfillments []sql.NullInt64
-		ats                    []time.Time
-		to, subjects, bodies   []string
-	)
-	for _, n := range ns {
-		users, orgs, kinds = append(users, n.UserID), append(orgs, n.OrgID), append(kinds, string(n.Kind))
-		orderIDs = append(orderIDs, nullInt(n.OrderID))
-		fulfillments = append(fulfillments, nullInt(n.FulfillmentID))
-		numbers, notes, ats = append(numbers, n.OrderNumber), append(notes, n.Note), append(ats, n.CreatedAt)
-		if n.Email != "" {
-			to, subjects, bodies = append(to, n.Email), append(subjects, n.Subject), append(bodies, n.Body)
-		}
-	}
-	_, err := s.q.ExecContext(ctx, q, pq.Array(users), pq.Array(orgs), pq.Array(kinds), pq.Array(orderIDs), pq.Array(numbers),
-		pq.Array(fulfillments), pq.Array(notes), pq.Array(ats), pq.Array(to), pq.Array(subjects), pq.Array(bodies))
-	return translate(err)
+	var b txWrites
+	b.notifications(ns)
+	return b.exec(ctx, s.q)
 }
 
 // Members implements orders.Store.
