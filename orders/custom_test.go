@@ -235,6 +235,7 @@ func TestCustomRequestToOrder(t *testing.T) {
 	if o.ProcurementRoute != orders.RouteDirectPenalEnterprise {
 		t.Fatalf("procurement route %q", o.ProcurementRoute)
 	}
+	sameLines(t, w, o) // a line of no listing
 	if len(o.Fulfillments) != 1 {
 		t.Fatalf("fulfillments %+v", o.Fulfillments)
 	}

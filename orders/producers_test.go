@@ -2,6 +2,7 @@ package orders_test
 
 import (
 	"context"
+	"reflect"
 	"testing"
 
 	"github.com/sheber-kz/sheber/accounts"
@@ -58,6 +59,7 @@ func TestOrderOfTwoProducers(t *testing.T) {
 	if r, _, err := w.svc.RouteOf(ctx, w.requester, o.ID, "en"); err != nil || r.Code != o.ProcurementRoute {
 		t.Errorf("RouteOf = %q, %v; want the recorded %q", r.Code, err, o.ProcurementRoute)
 	}
+	sameLines(t, w, o)
 	if len(o.Fulfillments) != 2 {
 		t.Fatalf("%d fulfillments; want one per enterprise", len(o.Fulfillments))
 	}
@@ -89,5 +91,35 @@ func TestOrderOfTwoProducers(t *testing.T) {
 		if got != c.want {
 			t.Errorf("%s manager: %d notifications; want %d", c.name, got, c.want)
 		}
+	}
+}
+
+// sameLines checks that an order read alone, locked or not, has the lines a list of
+// orders reads for it (the store reads them in two different ways).
+func sameLines(t *testing.T, w *world, o orders.Order) {
+	t.Helper()
+	ctx := context.Background()
+	list, err := w.store.Orders(ctx, orders.OrderFilter{BuyerOrgID: o.BuyerOrgID, Limit: orders.MaxListPage})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed []orders.Line
+	for _, l := range list {
+		if l.ID == o.ID {
+			listed = l.Lines
+		}
+	}
+	if len(listed) == 0 || !reflect.DeepEqual(o.Lines, listed) {
+		t.Errorf("order %d: lines %+v alone; listed %+v", o.ID, o.Lines, listed)
+	}
+	err = w.store.InTx(ctx, func(tx orders.Store) error {
+		locked, err := tx.Order(ctx, o.ID, true)
+		if err == nil && !reflect.DeepEqual(locked.Lines, listed) {
+			t.Errorf("order %d: lines %+v locked; listed %+v", o.ID, locked.Lines, listed)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

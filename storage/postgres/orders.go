@@ -3,7 +3,9 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -416,62 +418,85 @@ func (s *OrdersStore) CreateOrder(ctx context.Context, o *orders.Order) error {
 	return nil
 }
 
-// Order implements orders.Store.
+// orderLineFields are an order line's, as linesByOrder and Order read them.
+const orderLineFields = `id, order_id, position, listing_id, enterprise_id, category_code, title_ru, title_kk, title_en, unit,
+	unit_price_tiyn, vat_included, quantity, labour_minutes_per_unit, lead_time_days, amount_tiyn`
+
+// Order implements orders.Store. The order's lines come with it, as one JSON array in the
+// same statement: they are written with the order and never change, so that they are
+// the order's even when the statement waited for the order's lock.
 func (s *OrdersStore) Order(ctx context.Context, id int64, lock bool) (orders.Order, error) {
-	q := `SELECT ` + orderColumns + ` FROM orders o JOIN organizations b ON b.id = o.buyer_org_id WHERE o.id = $1`
+	q := `SELECT ` + orderColumns + `,
+			(SELECT COALESCE(json_agg(x ORDER BY x.position), '[]') FROM (SELECT ` + orderLineFields + `
+				FROM order_lines WHERE order_id = o.id) x) AS lines
+		FROM orders o JOIN organizations b ON b.id = o.buyer_org_id WHERE o.id = $1`
 	if lock {
 		q += ` FOR UPDATE OF o`
 	}
-	var r orderRow
+	var r struct {
+		orderRow
+		Lines []byte `db:"lines"`
+	}
 	if err := s.q.GetContext(ctx, &r, q, id); err != nil {
 		return orders.Order{}, translate(err)
 	}
 	o := r.order()
-	lines, err := s.linesByOrder(ctx, []int64{id})
-	if err != nil {
-		return orders.Order{}, err
+	var lines []lineRow
+	if err := json.Unmarshal(r.Lines, &lines); err != nil {
+		return orders.Order{}, accounts.Internal(fmt.Errorf("postgres: lines of order %d: %w", id, err))
 	}
-	o.Lines = lines[id]
+	for _, l := range lines {
+		o.Lines = append(o.Lines, l.line())
+	}
+	var err error
 	if o.Fulfillments, err = s.fulfillments(ctx, `f.order_id = $1 ORDER BY f.id`, id); err != nil {
 		return orders.Order{}, err
 	}
 	return o, nil
 }
 
+// lineRow is an order line as SQL (db) or JSON (json) returns it.
 type lineRow struct {
-	ID                   int64         `db:"id"`
-	OrderID              int64         `db:"order_id"`
-	Position             int           `db:"position"`
-	ListingID            sql.NullInt64 `db:"listing_id"`
-	EnterpriseID         int64         `db:"enterprise_id"`
-	CategoryCode         string        `db:"category_code"`
-	TitleRU              string        `db:"title_ru"`
-	TitleKK              string        `db:"title_kk"`
-	TitleEN              string        `db:"title_en"`
-	Unit                 string        `db:"unit"`
-	UnitPriceTiyn        int64         `db:"unit_price_tiyn"`
-	VATIncluded          bool          `db:"vat_included"`
-	Quantity             int           `db:"quantity"`
-	LabourMinutesPerUnit int           `db:"labour_minutes_per_unit"`
-	LeadTimeDays         int           `db:"lead_time_days"`
-	AmountTiyn           int64         `db:"amount_tiyn"`
+	ID                   int64         `db:"id" json:"id"`
+	OrderID              int64         `db:"order_id" json:"order_id"`
+	Position             int           `db:"position" json:"position"`
+	ListingID            sql.NullInt64 `db:"listing_id" json:"-"`
+	JSONListingID        *int64        `db:"-" json:"listing_id"`
+	EnterpriseID         int64         `db:"enterprise_id" json:"enterprise_id"`
+	CategoryCode         string        `db:"category_code" json:"category_code"`
+	TitleRU              string        `db:"title_ru" json:"title_ru"`
+	TitleKK              string        `db:"title_kk" json:"title_kk"`
+	TitleEN              string        `db:"title_en" json:"title_en"`
+	Unit                 string        `db:"unit" json:"unit"`
+	UnitPriceTiyn        int64         `db:"unit_price_tiyn" json:"unit_price_tiyn"`
+	VATIncluded          bool          `db:"vat_included" json:"vat_included"`
+	Quantity             int           `db:"quantity" json:"quantity"`
+	LabourMinutesPerUnit int           `db:"labour_minutes_per_unit" json:"labour_minutes_per_unit"`
+	LeadTimeDays         int           `db:"lead_time_days" json:"lead_time_days"`
+	AmountTiyn           int64         `db:"amount_tiyn" json:"amount_tiyn"`
+}
+
+func (r lineRow) line() orders.Line {
+	listingID := r.ListingID.Int64
+	if r.JSONListingID != nil {
+		listingID = *r.JSONListingID
+	}
+	return orders.Line{ID: r.ID, Position: r.Position, ListingID: listingID, EnterpriseID: r.EnterpriseID,
+		CategoryCode: r.CategoryCode, Title: accounts.Text{RU: r.TitleRU, KK: r.TitleKK, EN: r.TitleEN}, Unit: r.Unit,
+		UnitPriceTiyn: r.UnitPriceTiyn, VATIncluded: r.VATIncluded, Quantity: r.Quantity,
+		LabourMinutesPerUnit: r.LabourMinutesPerUnit, LeadTimeDays: r.LeadTimeDays, AmountTiyn: r.AmountTiyn}
 }
 
 // linesByOrder returns the lines of each of the orders, by position.
 func (s *OrdersStore) linesByOrder(ctx context.Context, orderIDs []int64) (map[int64][]orders.Line, error) {
-	const q = `SELECT id, order_id, position, listing_id, enterprise_id, category_code, title_ru, title_kk, title_en, unit,
-			unit_price_tiyn, vat_included, quantity, labour_minutes_per_unit, lead_time_days, amount_tiyn
-		FROM order_lines WHERE order_id = ANY($1) ORDER BY order_id, position`
+	const q = `SELECT ` + orderLineFields + ` FROM order_lines WHERE order_id = ANY($1) ORDER BY order_id, position`
 	var rows []lineRow
 	if err := s.q.SelectContext(ctx, &rows, q, pq.Array(orderIDs)); err != nil {
 		return nil, translate(err)
 	}
 	out := make(map[int64][]orders.Line, len(orderIDs))
 	for _, r := range rows {
-		out[r.OrderID] = append(out[r.OrderID], orders.Line{ID: r.ID, Position: r.Position, ListingID: r.ListingID.Int64, EnterpriseID: r.EnterpriseID,
-			CategoryCode: r.CategoryCode, Title: accounts.Text{RU: r.TitleRU, KK: r.TitleKK, EN: r.TitleEN}, Unit: r.Unit,
-			UnitPriceTiyn: r.UnitPriceTiyn, VATIncluded: r.VATIncluded, Quantity: r.Quantity,
-			LabourMinutesPerUnit: r.LabourMinutesPerUnit, LeadTimeDays: r.LeadTimeDays, AmountTiyn: r.AmountTiyn})
+		out[r.OrderID] = append(out[r.OrderID], r.line())
 	}
 	return out, nil
 }
