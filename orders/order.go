@@ -107,6 +107,9 @@ func (s *Service) CreateOrder(ctx context.Context, a accounts.Actor, orgID int64
 	if err != nil {
 		return Order{}, nil, err
 	}
+	if r, err := s.replayed(ctx, key); err != nil || r != nil {
+		return Order{}, r, err
+	}
 	// The procurement routes and the goods list are read before the transaction: read
 	// inside it, a request would hold one connection of the pool while waiting for
 	// another, and under load the pool runs dry with every connection idle in a

@@ -74,10 +74,34 @@ func claim(ctx context.Context, tx Store, k *IdempotencyKey) (*IdempotentResult,
 		return nil, err
 	}
 	if !bytes.Equal(r.RequestHash, k.RequestHash) {
-		return nil, &accounts.Error{Code: accounts.CodeInvalid, Message: "this Idempotency-Key was used with a different request",
-			Fields: map[string]string{"Idempotency-Key": "already used with a different request body or path"}}
+		return nil, differentRequest()
 	}
 	return r, nil
+}
+
+// replayed returns what the committed request with key k recorded (nil when there is
+// none yet, or no key), read outside any transaction: a repeat of a request that is done
+// is answered without waiting its turn for one (storage gates them). A repeat that finds
+// nothing goes on to claim the key in its transaction, which settles a race with the
+// first request.
+func (s *Service) replayed(ctx context.Context, k *IdempotencyKey) (*IdempotentResult, error) {
+	if k == nil {
+		return nil, nil
+	}
+	r, err := s.Store.IdempotentResult(ctx, *k)
+	if err != nil || r == nil {
+		return nil, err
+	}
+	if !bytes.Equal(r.RequestHash, k.RequestHash) {
+		return nil, differentRequest()
+	}
+	return r, nil
+}
+
+// differentRequest is the error of a key used again with another request.
+func differentRequest() error {
+	return &accounts.Error{Code: accounts.CodeInvalid, Message: "this Idempotency-Key was used with a different request",
+		Fields: map[string]string{"Idempotency-Key": "already used with a different request body or path"}}
 }
 
 // SaveResponse stores the response a create with key k got, for its repeats.

@@ -119,6 +119,9 @@ type Store interface {
 	// Call it first in the create's transaction: a concurrent request with the same key
 	// waits for the first to commit or roll back.
 	ClaimIdempotency(ctx context.Context, k IdempotencyKey) (*IdempotentResult, error)
+	// IdempotentResult returns what the committed request with key k recorded, or nil
+	// when no committed request has it (it reads without waiting for one in progress).
+	IdempotentResult(ctx context.Context, k IdempotencyKey) (*IdempotentResult, error)
 	// SetIdempotentResource records, in the create's transaction, what key created.
 	SetIdempotentResource(ctx context.Context, k IdempotencyKey, kind string, id int64) error
 	// SaveIdempotentResponse stores the response the first request got.

@@ -316,6 +316,20 @@ func (s *OrdersStore) ClaimIdempotency(ctx context.Context, k orders.Idempotency
 	} else if n == 1 {
 		return nil, nil
 	}
+	r, err := idempotentResult(ctx, s.q, k)
+	if err == nil && r == nil {
+		return nil, &accounts.Error{Code: accounts.CodeConflict, Message: "the idempotency key vanished; retry"}
+	}
+	return r, err
+}
+
+// IdempotentResult implements orders.Store.
+func (s *OrdersStore) IdempotentResult(ctx context.Context, k orders.IdempotencyKey) (*orders.IdempotentResult, error) {
+	return idempotentResult(ctx, s.q, k)
+}
+
+// idempotentResult reads key k as it is recorded, or nil when it is not.
+func idempotentResult(ctx context.Context, q queryer, k orders.IdempotencyKey) (*orders.IdempotentResult, error) {
 	var r struct {
 		RequestHash  []byte        `db:"request_hash"`
 		ResourceKind string        `db:"resource_kind"`
@@ -324,9 +338,14 @@ func (s *OrdersStore) ClaimIdempotency(ctx context.Context, k orders.Idempotency
 		Body         []byte        `db:"response_body"`
 		CreatedAt    time.Time     `db:"created_at"`
 	}
-	const q = `SELECT request_hash, resource_kind, resource_id, response_status, response_body, created_at
+	const query = `SELECT request_hash, coalesce(resource_kind, '') AS resource_kind, coalesce(resource_id, 0) AS resource_id,
+			response_status, response_body, created_at
 		FROM idempotency_keys WHERE scope = $1 AND key = $2`
-	if err := s.q.GetContext(ctx, &r, q, k.Scope, k.Key); err != nil {
+	err := q.GetContext(ctx, &r, query, k.Scope, k.Key)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
 		return nil, translate(err)
 	}
 	return &orders.IdempotentResult{RequestHash: r.RequestHash, ResourceKind: r.ResourceKind, ResourceID: r.ResourceID,
