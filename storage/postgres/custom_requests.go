@@ -156,7 +156,7 @@ func (s *OrdersStore) CustomRequests(ctx context.Context, f orders.RequestFilter
 		AND ($3 = '' OR r.status = $3) AND ($4 = 0 OR r.id < $4)
 		ORDER BY r.id DESC LIMIT $5`
 	var rows []requestRow
-	if err := s.q.SelectContext(ctx, &rows, q, f.BuyerOrgID, f.InvitedEnt, string(f.Status), f.BeforeID, f.Limit); err != nil {
+	if err := s.listQ().SelectContext(ctx, &rows, q, f.BuyerOrgID, f.InvitedEnt, string(f.Status), f.BeforeID, f.Limit); err != nil {
 		return nil, translate(err)
 	}
 	out := make([]orders.CustomRequest, 0, len(rows))

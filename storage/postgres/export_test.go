@@ -51,3 +51,11 @@ func (db *DB) WithPrepared(ctx context.Context, transaction bool, fn func(q sqlx
 	}
 	return inTx(ctx, db.DB, db.prepared(), func(q queryer) error { return fn(q) })
 }
+
+// PlanCacheModes returns plan_cache_mode in a session of the main pool and of the
+// generic one.
+func (db *DB) PlanCacheModes(ctx context.Context) (main, generic string) {
+	_ = db.GetContext(ctx, &main, `SHOW plan_cache_mode`)
+	_ = db.generic.GetContext(ctx, &generic, `SHOW plan_cache_mode`)
+	return main, generic
+}

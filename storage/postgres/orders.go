@@ -26,6 +26,18 @@ type OrdersStore struct {
 	// gate admits at most MaxOrderTransactions transactions at once (shared by the
 	// store's copies).
 	gate chan struct{}
+	// lists runs the list reads with optional filters outside transactions: on the main
+	// pool, whose plans are made for the values (q is on the generic pool, see DB).
+	lists queryer
+}
+
+// listQ is where a list read with optional filters runs: the transaction if s is in one,
+// else the main pool.
+func (s *OrdersStore) listQ() queryer {
+	if isTx(s.q) || s.lists == nil {
+		return s.q
+	}
+	return s.lists
 }
 
 // MaxOrderTransactions bounds the orders transactions one process runs at once; the
@@ -38,7 +50,8 @@ const MaxOrderTransactions = 8
 
 // NewOrdersStore returns the orders store on db.
 func NewOrdersStore(db *DB) *OrdersStore {
-	return &OrdersStore{db: db.DB, q: db.prepared(), gate: make(chan struct{}, MaxOrderTransactions)}
+	return &OrdersStore{db: db.generic, q: db.preparedGeneric(), lists: db.prepared(),
+		gate: make(chan struct{}, MaxOrderTransactions)}
 }
 
 var _ orders.Store = (*OrdersStore)(nil)
@@ -136,7 +149,7 @@ const budgetColumns = `id, org_id, year, code, name, amount_tiyn, committed_tiyn
 func (s *OrdersStore) BudgetLines(ctx context.Context, orgID int64, year int) ([]orders.BudgetLine, error) {
 	q := `SELECT ` + budgetColumns + ` FROM budget_lines WHERE org_id = $1 AND ($2 = 0 OR year = $2) ORDER BY year DESC, code`
 	var rows []budgetRow
-	if err := s.q.SelectContext(ctx, &rows, q, orgID, year); err != nil {
+	if err := s.listQ().SelectContext(ctx, &rows, q, orgID, year); err != nil {
 		return nil, translate(err)
 	}
 	out := make([]orders.BudgetLine, 0, len(rows))
@@ -521,7 +534,7 @@ func (s *OrdersStore) Orders(ctx context.Context, f orders.OrderFilter) ([]order
 			AND ($4 = 0 OR o.id < $4)
 		ORDER BY o.id DESC LIMIT $5`
 	var rows []orderRow
-	if err := s.q.SelectContext(ctx, &rows, q, f.BuyerOrgID, f.Region, f.Status, f.BeforeID, f.Limit); err != nil {
+	if err := s.listQ().SelectContext(ctx, &rows, q, f.BuyerOrgID, f.Region, f.Status, f.BeforeID, f.Limit); err != nil {
 		return nil, translate(err)
 	}
 	out := make([]orders.Order, 0, len(rows))

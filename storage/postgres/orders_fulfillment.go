@@ -286,7 +286,9 @@ func (s *OrdersStore) Queue(ctx context.Context, q orders.QueueFilter) ([]orders
 	where := `($1 = 0 OR f.enterprise_id = $1) AND ($2 = 0 OR f.site_id = $2) AND (cardinality($3::text[]) = 0 OR f.status = ANY($3))
 		AND ($4 = 0 OR f.order_id = $4)
 		ORDER BY COALESCE(f.promised_date, f.quoted_date) NULLS LAST, f.id LIMIT $5`
-	return s.fulfillments(ctx, where, q.EnterpriseID, q.SiteID, pq.Array(statuses), q.OrderID, q.Limit)
+	lists := *s // the queue's read on the main pool (listQ), the rest of it as usual
+	lists.q = s.listQ()
+	return lists.fulfillments(ctx, where, q.EnterpriseID, q.SiteID, pq.Array(statuses), q.OrderID, q.Limit)
 }
 
 // AddDecline implements orders.Store.

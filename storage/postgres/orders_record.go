@@ -467,7 +467,7 @@ func (s *OrdersStore) Notifications(ctx context.Context, userID int64, before in
 		CreatedAt     time.Time    `db:"created_at"`
 		ReadAt        sql.NullTime `db:"read_at"`
 	}
-	if err := s.q.SelectContext(ctx, &rows, q, userID, before, limit); err != nil {
+	if err := s.listQ().SelectContext(ctx, &rows, q, userID, before, limit); err != nil {
 		return nil, translate(err)
 	}
 	out := make([]orders.Notification, 0, len(rows))

@@ -32,10 +32,19 @@ const (
 	ConnMaxIdleTime = 5 * time.Minute
 )
 
-// DB is a connection pool to Sheber's database.
+// DB is a connection pool to Sheber's database, with a second pool for the orders
+// store (see generic).
 type DB struct {
 	*sqlx.DB
-	stmts *stmtCache // the prepared statements of the stores that use them (prepared.go)
+	stmts *stmtCache // the prepared statements of the accounts and procurement stores (prepared.go)
+	// generic is a pool whose sessions plan prepared statements once, generically
+	// (plan_cache_mode = force_generic_plan), for the orders store: its statements are
+	// keyed reads and writes whose plans do not depend on the values, and PostgreSQL
+	// otherwise planned those with arrays of ids again at every run (their custom plans
+	// look cheaper than a generic one). Its list reads with optional filters, whose best
+	// plan does, run on the main pool. MaxOpenConns each.
+	generic      *sqlx.DB
+	genericStmts *stmtCache
 }
 
 // prepared is the pool as a queryer that runs statements prepared.
@@ -43,8 +52,38 @@ func (db *DB) prepared() queryer {
 	return preparedQueryer{queryer: db.DB, cache: db.stmts}
 }
 
+// preparedGeneric is the generic pool as a queryer that runs statements prepared.
+func (db *DB) preparedGeneric() queryer {
+	return preparedQueryer{queryer: db.generic, cache: db.genericStmts}
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.generic.Close()
+	return errors.Join(db.DB.Close(), err)
+}
+
 // Open connects to url and checks the connection within ctx.
 func Open(ctx context.Context, url string) (*DB, error) {
+	db, err := openPool(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	genericURL, err := withRuntimeParam(url, "plan_cache_mode", "force_generic_plan")
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	generic, err := openPool(ctx, genericURL)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &DB{DB: db, stmts: newStmtCache(db), generic: generic, genericStmts: newStmtCache(generic)}, nil
+}
+
+// openPool opens a pool on url with the pool limits and checks a connection.
+func openPool(ctx context.Context, url string) (*sqlx.DB, error) {
 	db, err := sqlx.Open("postgres", url)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: open: %w", err)
@@ -57,7 +96,20 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("postgres: connect: %w", err)
 	}
-	return &DB{DB: db, stmts: newStmtCache(db)}, nil
+	return db, nil
+}
+
+// withRuntimeParam adds a run-time parameter to a postgres:// URL (lib/pq sends the
+// parameters it does not know itself to the server at connection start).
+func withRuntimeParam(raw, name, value string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return "", fmt.Errorf("postgres: DATABASE_URL must be a postgres:// URL")
+	}
+	q := u.Query()
+	q.Set(name, value)
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }
 
 // Ping checks that the database answers.

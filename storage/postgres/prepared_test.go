@@ -118,3 +118,15 @@ func TestPreparedStatementsFullPool(t *testing.T) {
 	}
 	waitPrepared(t, db.PreparedStatements, len(stmts))
 }
+
+// The orders store's pool plans its statements generically; the main pool as PostgreSQL
+// chooses.
+func TestGenericPool(t *testing.T) {
+	t.Parallel()
+	db := postgrestest.New(t)
+	ctx := testCtx(t)
+	main, generic := db.PlanCacheModes(ctx)
+	if main != "auto" || generic != "force_generic_plan" {
+		t.Errorf("plan_cache_mode: main pool %q, orders pool %q; want auto, force_generic_plan", main, generic)
+	}
+}
