@@ -234,6 +234,12 @@ func TestOrderFromCartToClose(t *testing.T) {
 	if err := w.db.GetContext(ctx, &mails, `SELECT count(*) FROM email_outbox WHERE recipient = 'manager@enbek.test'`); err != nil || mails == 0 {
 		t.Fatalf("no e-mail to the producer manager: %v", err)
 	}
+	// Read with its order or locked, each fulfillment has the same lines, counters and all.
+	closed, err := s.Order(ctx, w.requester, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameLines(t, w, closed)
 	// The closed fulfillment counts in its site's on-time record, as routing reads it
 	// with the sites.
 	ids := []int64{w.siteNear.ID, w.siteFar.ID}

@@ -95,7 +95,8 @@ func TestOrderOfTwoProducers(t *testing.T) {
 }
 
 // sameLines checks that an order read alone, locked or not, has the lines a list of
-// orders reads for it (the store reads them in two different ways).
+// orders reads for it, and each of its fulfillments the lines it has when read locked
+// (the store reads them in two different ways each).
 func sameLines(t *testing.T, w *world, o orders.Order) {
 	t.Helper()
 	ctx := context.Background()
@@ -116,6 +117,15 @@ func sameLines(t *testing.T, w *world, o orders.Order) {
 		locked, err := tx.Order(ctx, o.ID, true)
 		if err == nil && !reflect.DeepEqual(locked.Lines, listed) {
 			t.Errorf("order %d: lines %+v locked; listed %+v", o.ID, locked.Lines, listed)
+		}
+		for _, f := range o.Fulfillments {
+			lf, err := tx.Fulfillment(ctx, f.ID, true)
+			if err != nil {
+				return err
+			}
+			if len(lf.Lines) == 0 || !reflect.DeepEqual(lf.Lines, f.Lines) {
+				t.Errorf("fulfillment %d: lines %+v locked; %+v with its order", f.ID, lf.Lines, f.Lines)
+			}
 		}
 		return err
 	})

@@ -462,7 +462,7 @@ func (s *OrdersStore) Order(ctx context.Context, id int64, lock bool) (orders.Or
 		o.Lines = append(o.Lines, l.line())
 	}
 	var err error
-	if o.Fulfillments, err = s.fulfillments(ctx, `f.order_id = $1 ORDER BY f.id`, id); err != nil {
+	if o.Fulfillments, err = s.fulfillments(ctx, false, `f.order_id = $1 ORDER BY f.id`, id); err != nil {
 		return orders.Order{}, err
 	}
 	return o, nil
@@ -547,7 +547,7 @@ func (s *OrdersStore) Orders(ctx context.Context, f orders.OrderFilter) ([]order
 	if err != nil {
 		return nil, err
 	}
-	fs, err := s.fulfillments(ctx, `f.order_id = ANY($1) ORDER BY f.id`, pq.Array(ids))
+	fs, err := s.fulfillments(ctx, false, `f.order_id = ANY($1) ORDER BY f.id`, pq.Array(ids))
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -57,11 +58,53 @@ const fulfillmentColumns = `f.id, f.order_id, o.number AS order_number, o.buyer_
 
 const fulfillmentFrom = ` FROM fulfillments f JOIN orders o ON o.id = f.order_id JOIN organizations b ON b.id = o.buyer_org_id `
 
+// fulfillmentLineRow is a fulfillment's line as SQL (db) or JSON (json) returns it.
+type fulfillmentLineRow struct {
+	FulfillmentID int64  `db:"fulfillment_id" json:"-"`
+	OrderLineID   int64  `db:"order_line_id" json:"order_line_id"`
+	TitleRU       string `db:"title_ru" json:"title_ru"`
+	TitleKK       string `db:"title_kk" json:"title_kk"`
+	TitleEN       string `db:"title_en" json:"title_en"`
+	Unit          string `db:"unit" json:"unit"`
+	UnitPriceTiyn int64  `db:"unit_price_tiyn" json:"unit_price_tiyn"`
+	Quantity      int    `db:"quantity" json:"quantity"`
+	FromStock     int    `db:"from_stock" json:"from_stock"`
+	Made          int    `db:"made" json:"made"`
+	Shipped       int    `db:"shipped" json:"shipped"`
+	Delivered     int    `db:"delivered" json:"delivered"`
+	Accepted      int    `db:"accepted" json:"accepted"`
+	Rejected      int    `db:"rejected" json:"rejected"`
+}
+
+func (l fulfillmentLineRow) line() orders.FulfillmentLine {
+	return orders.FulfillmentLine{OrderLineID: l.OrderLineID, Title: accounts.Text{RU: l.TitleRU, KK: l.TitleKK, EN: l.TitleEN},
+		Unit: l.Unit, UnitPriceTiyn: l.UnitPriceTiyn, Quantity: l.Quantity, FromStock: l.FromStock, Made: l.Made,
+		Shipped: l.Shipped, Delivered: l.Delivered, Accepted: l.Accepted, Rejected: l.Rejected}
+}
+
+const fulfillmentLineFields = `fl.order_line_id, ol.title_ru, ol.title_kk, ol.title_en, ol.unit, ol.unit_price_tiyn,
+	fl.quantity, fl.from_stock, fl.made, fl.shipped, fl.delivered, fl.accepted, fl.rejected`
+
+// fulfillmentLinesJSON is each fulfillment f's lines, by position, as one JSON array.
+const fulfillmentLinesJSON = `(SELECT COALESCE(json_agg(x ORDER BY x.position), '[]') FROM (SELECT ` + fulfillmentLineFields + `, ol.position
+		FROM fulfillment_lines fl JOIN order_lines ol ON ol.id = fl.order_line_id WHERE fl.fulfillment_id = f.id) x) AS lines`
+
 // fulfillments loads the fulfillments matching where (with its ORDER BY), with their lines
-// and shipments.
-func (s *OrdersStore) fulfillments(ctx context.Context, where string, args ...any) ([]orders.Fulfillment, error) {
-	var rows []fulfillmentRow
-	if err := s.q.SelectContext(ctx, &rows, `SELECT `+fulfillmentColumns+fulfillmentFrom+`WHERE `+where, args...); err != nil {
+// and shipments. locks says where locks the fulfillments (FOR UPDATE): then their lines
+// are read in a statement of their own, after the locks are held; otherwise they come in
+// the fulfillments' statement, as JSON. (A statement that waited for a row's lock reads
+// that row anew, but what it reads from other tables as it was when it began: lines read
+// with the locking statement could be older than the fulfillment.)
+func (s *OrdersStore) fulfillments(ctx context.Context, locks bool, where string, args ...any) ([]orders.Fulfillment, error) {
+	lines := `, NULL::json AS lines`
+	if !locks {
+		lines = `, ` + fulfillmentLinesJSON
+	}
+	var rows []struct {
+		fulfillmentRow
+		Lines []byte `db:"lines"`
+	}
+	if err := s.q.SelectContext(ctx, &rows, `SELECT `+fulfillmentColumns+lines+fulfillmentFrom+`WHERE `+where, args...); err != nil {
 		return nil, translate(err)
 	}
 	if len(rows) == 0 {
@@ -72,35 +115,29 @@ func (s *OrdersStore) fulfillments(ctx context.Context, where string, args ...an
 	index := make(map[int64]int, len(rows))
 	for i, r := range rows {
 		out[i], ids[i], index[r.ID] = r.fulfillment(), r.ID, i
+		if locks {
+			continue
+		}
+		var ls []fulfillmentLineRow
+		if err := json.Unmarshal(r.Lines, &ls); err != nil {
+			return nil, accounts.Internal(fmt.Errorf("postgres: lines of fulfillment %d: %w", r.ID, err))
+		}
+		for _, l := range ls {
+			out[i].Lines = append(out[i].Lines, l.line())
+		}
 	}
-	const ql = `SELECT fl.fulfillment_id, fl.order_line_id, ol.title_ru, ol.title_kk, ol.title_en, ol.unit, ol.unit_price_tiyn,
-			fl.quantity, fl.from_stock, fl.made, fl.shipped, fl.delivered, fl.accepted, fl.rejected
-		FROM fulfillment_lines fl JOIN order_lines ol ON ol.id = fl.order_line_id
-		WHERE fl.fulfillment_id = ANY($1) ORDER BY fl.fulfillment_id, ol.position`
-	var lines []struct {
-		FulfillmentID int64  `db:"fulfillment_id"`
-		OrderLineID   int64  `db:"order_line_id"`
-		TitleRU       string `db:"title_ru"`
-		TitleKK       string `db:"title_kk"`
-		TitleEN       string `db:"title_en"`
-		Unit          string `db:"unit"`
-		UnitPriceTiyn int64  `db:"unit_price_tiyn"`
-		Quantity      int    `db:"quantity"`
-		FromStock     int    `db:"from_stock"`
-		Made          int    `db:"made"`
-		Shipped       int    `db:"shipped"`
-		Delivered     int    `db:"delivered"`
-		Accepted      int    `db:"accepted"`
-		Rejected      int    `db:"rejected"`
-	}
-	if err := s.q.SelectContext(ctx, &lines, ql, pq.Array(ids)); err != nil {
-		return nil, translate(err)
-	}
-	for _, l := range lines {
-		f := &out[index[l.FulfillmentID]]
-		f.Lines = append(f.Lines, orders.FulfillmentLine{OrderLineID: l.OrderLineID, Title: accounts.Text{RU: l.TitleRU, KK: l.TitleKK, EN: l.TitleEN},
-			Unit: l.Unit, UnitPriceTiyn: l.UnitPriceTiyn, Quantity: l.Quantity, FromStock: l.FromStock, Made: l.Made,
-			Shipped: l.Shipped, Delivered: l.Delivered, Accepted: l.Accepted, Rejected: l.Rejected})
+	if locks {
+		const ql = `SELECT fl.fulfillment_id, ` + fulfillmentLineFields + `
+			FROM fulfillment_lines fl JOIN order_lines ol ON ol.id = fl.order_line_id
+			WHERE fl.fulfillment_id = ANY($1) ORDER BY fl.fulfillment_id, ol.position`
+		var ls []fulfillmentLineRow
+		if err := s.q.SelectContext(ctx, &ls, ql, pq.Array(ids)); err != nil {
+			return nil, translate(err)
+		}
+		for _, l := range ls {
+			f := &out[index[l.FulfillmentID]]
+			f.Lines = append(f.Lines, l.line())
+		}
 	}
 	shipments, err := s.shipments(ctx, ids)
 	if err != nil {
@@ -242,7 +279,7 @@ func (s *OrdersStore) Fulfillment(ctx context.Context, id int64, lock bool) (ord
 	if lock {
 		where += ` FOR UPDATE OF f`
 	}
-	fs, err := s.fulfillments(ctx, where, id)
+	fs, err := s.fulfillments(ctx, lock, where, id)
 	if err != nil {
 		return orders.Fulfillment{}, err
 	}
@@ -288,7 +325,7 @@ func (s *OrdersStore) Queue(ctx context.Context, q orders.QueueFilter) ([]orders
 		ORDER BY COALESCE(f.promised_date, f.quoted_date) NULLS LAST, f.id LIMIT $5`
 	lists := *s // the queue's read on the main pool (listQ), the rest of it as usual
 	lists.q = s.listQ()
-	return lists.fulfillments(ctx, where, q.EnterpriseID, q.SiteID, pq.Array(statuses), q.OrderID, q.Limit)
+	return lists.fulfillments(ctx, false, where, q.EnterpriseID, q.SiteID, pq.Array(statuses), q.OrderID, q.Limit)
 }
 
 // AddDecline implements orders.Store.

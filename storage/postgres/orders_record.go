@@ -503,7 +503,7 @@ func (s *OrdersStore) MarkRead(ctx context.Context, userID int64, ids []int64, a
 
 // Overdue implements orders.Store.
 func (s *OrdersStore) Overdue(ctx context.Context, today orders.Date, limit int) ([]orders.Fulfillment, error) {
-	return s.fulfillments(ctx, `f.status IN ('confirmed', 'in_production', 'rework', 'ready') AND f.promised_date < $1
+	return s.fulfillments(ctx, true, `f.status IN ('confirmed', 'in_production', 'rework', 'ready') AND f.promised_date < $1
 		AND f.delay_notified_on IS NULL ORDER BY f.promised_date, f.id LIMIT $2 FOR UPDATE OF f SKIP LOCKED`, today.String(), limit)
 }
 
