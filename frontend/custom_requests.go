@@ -222,6 +222,7 @@ func (ui *UI) renderNewRequest(c *fiber.Ctx, status int, f form) error {
 	today := orders.Today(now)
 	// The deadline's bounds are whole minutes inside the domain's window.
 	minDeadline := now.Add(orders.MinQuoteWindow + time.Minute).Truncate(time.Minute)
+	f = f.withKey()
 	page := newRequestPage{Org: org, Form: f, Categories: categoryOptions(cats, nil, f.Value("category")), Units: catalog.Units,
 		Regions: accounts.Regions, BudgetLines: lines, MinDate: today.String(), MaxDate: today.AddDays(orders.MaxRequestedDays).String(),
 		MinDeadline: minDeadline.Format(quoteDeadlineLayout), MaxDeadline: now.AddDate(0, 0, orders.MaxQuoteDeadlineDays).Format(quoteDeadlineLayout),
@@ -269,7 +270,10 @@ func (ui *UI) createRequest(c *fiber.Ctx) error {
 	if f.HasErrors() {
 		return ui.renderNewRequest(c, fiber.StatusUnprocessableEntity, f)
 	}
-	r, _, err := svc.CreateRequest(c.UserContext(), actor, orgID, in, nil)
+	r, replay, err := svc.CreateRequest(c.UserContext(), actor, orgID, in, formKey(c, actor, f))
+	if err == nil && replay != nil { // a second press: the first made it
+		r.ID = replay.ResourceID
+	}
 	if status, fields, ok := formProblem(err); ok {
 		for field, problem := range fields {
 			if !contains(requestFields, field) {
@@ -381,6 +385,7 @@ func (ui *UI) customRequestPage(c *fiber.Ctx) error {
 
 // renderCustomRequest shows the request in the path with its forms as forms holds them.
 func (ui *UI) renderCustomRequest(c *fiber.Ctx, status int, forms requestForms) error {
+	forms.Quote = forms.Quote.withKey()
 	svc, id, actor, err := ui.ordersCall(c, "id")
 	if err != nil {
 		return err
@@ -678,7 +683,7 @@ func (ui *UI) requestAction(c *fiber.Ctx) error {
 		if f.HasErrors() {
 			return show(fiber.StatusUnprocessableEntity)
 		}
-		if _, _, err := svc.SubmitQuote(ctx, actor, id, in, nil); err != nil {
+		if _, _, err := svc.SubmitQuote(ctx, actor, id, in, formKey(c, actor, f)); err != nil {
 			return again(err, quoteFields, map[string]string{"unit_price_tiyn": "unit_price"})
 		}
 	case "accept":

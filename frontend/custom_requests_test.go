@@ -19,6 +19,16 @@ import (
 
 var requestLocation = regexp.MustCompile(`^/cabinet/custom-requests/(\d+)\?done=created$`)
 
+// formKeyOf returns the form key of the (first) create form on page p.
+func formKeyOf(t *testing.T, p page) string {
+	t.Helper()
+	m := regexp.MustCompile(`name="form_key" value="([0-9a-f]{32})"`).FindStringSubmatch(p.body)
+	if m == nil {
+		t.Fatalf("no form key on the page:\n%s", p.body)
+	}
+	return m[1]
+}
+
 // A custom request in the cabinets, without JavaScript: the requester's form marks a
 // missing title and a deadline too soon and keeps what was typed; the request's page
 // ranks the producer's site with its reasons; a made-up site is refused next to the
@@ -66,11 +76,14 @@ func TestCustomRequestInTheCabinets(t *testing.T) {
 	p.expect(t, http.StatusUnprocessableEntity, `id="e-title-error"`, `id="e-quote_deadline-error"`, "Сосна, 1800×900×450", `value="`+soon+`"`)
 	form.Set("title", "Шкаф по чертежу № 7")
 	form.Set("quote_deadline", time.Now().In(almaty(t)).Add(72*time.Hour).Format("2006-01-02T15:04"))
+	form.Set("form_key", formKeyOf(t, p))
 	p = req.post(org("custom-requests"), form)
 	m := requestLocation.FindStringSubmatch(p.Header.Get("Location"))
 	if p.StatusCode != http.StatusSeeOther || m == nil {
 		t.Fatalf("making the request: %d to %q\n%s", p.StatusCode, p.Header.Get("Location"), p.body)
 	}
+	// A second press of the button (the same form key) opens the request the first made.
+	req.post(org("custom-requests"), form).expectRedirect(t, p.Header.Get("Location"))
 	path := "/cabinet/custom-requests/" + m[1]
 	siteID := strconv.FormatInt(s.site.ID, 10)
 	p = req.get(path + "?done=created")
@@ -140,7 +153,9 @@ func TestCustomRequestInTheCabinets(t *testing.T) {
 		"labour_hours": {"120"}, "note": {"сосна 1 сорта"}}
 	mgr.post(path+"/quote", quote).expect(t, http.StatusUnprocessableEntity, `id="e-unit_price-error"`, `value="дорого"`, "сосна 1 сорта")
 	quote.Set("unit_price", "45 000")
+	quote.Set("form_key", formKeyOf(t, p))
 	mgr.post(path+"/quote", quote).expectRedirect(t, path+"?done=quote")
+	mgr.post(path+"/quote", quote).expectRedirect(t, path+"?done=quote") // a second press
 	mgr.get(path+"?done=quote").expect(t, http.StatusOK, "Предложение отправлено покупателю", "Все ваши приглашённые участки уже дали предложение", "45\u00a0000\u00a0₸", "1\u00a0350\u00a0000\u00a0₸")
 	mgr.post(path+"/accept", url.Values{"_csrf": {p.csrf(t)}, "quote_id": {"1"}}).expect(t, http.StatusNotFound)
 
@@ -172,6 +187,11 @@ func TestCustomRequestInTheCabinets(t *testing.T) {
 	// A second request, cancelled with a reason.
 	p = req.get(org("custom-requests/new"))
 	form.Set("_csrf", p.csrf(t))
+	if key := formKeyOf(t, p); key == form.Get("form_key") {
+		t.Fatalf("the form shown again has the key %s of the request it made", key)
+	} else {
+		form.Set("form_key", key) // a new form: a new request
+	}
 	p = req.post(org("custom-requests"), form)
 	m = requestLocation.FindStringSubmatch(p.Header.Get("Location"))
 	if m == nil {

@@ -1,12 +1,19 @@
 package frontend
 
 import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/sheber-kz/sheber/accounts"
 	"github.com/sheber-kz/sheber/api"
+	"github.com/sheber-kz/sheber/orders"
 )
 
 // form is what a form sent, to fill it in again, and what the domain found wrong with it.
@@ -23,6 +30,52 @@ func (f form) Error(field string) string { return f.Errors[field] }
 
 // HasErrors reports whether any field has a problem.
 func (f form) HasErrors() bool { return len(f.Errors) > 0 }
+
+// formKeyField is the hidden field that makes a create form idempotent: a random key made
+// when the form is shown and sent with it, so that a second press of its button (or a
+// resend after a lost answer) finds what the first press made instead of making it again.
+// The pages keep the key when they show the form again after an error (nothing was made).
+const formKeyField = "form_key"
+
+// formKeyBytes is the randomness of a form key (hex-encoded in the page).
+const formKeyBytes = 16
+
+// withKey returns f with a form key, a new one unless it has one.
+func (f form) withKey() form {
+	if f.Values == nil {
+		f.Values = map[string]string{}
+	}
+	if f.Values[formKeyField] == "" {
+		b := make([]byte, formKeyBytes)
+		_, _ = rand.Read(b) // never fails (crypto/rand)
+		f.Values[formKeyField] = hex.EncodeToString(b)
+	}
+	return f
+}
+
+// formKey keeps the form key the request sent in f and returns the idempotency key of the
+// create, for the signed-in user, over the request's path and f's values; nil when the
+// request sent none (or one no page makes), so that the form still works without it.
+func formKey(c *fiber.Ctx, actor accounts.Actor, f form) *orders.IdempotencyKey {
+	v := strings.Clone(c.FormValue(formKeyField))
+	if len(v) != 2*formKeyBytes || strings.Trim(v, "0123456789abcdef") != "" || actor.UserID == 0 {
+		return nil
+	}
+	f.Values[formKeyField] = v
+	names := make([]string, 0, len(f.Values))
+	for name := range f.Values {
+		if name != formKeyField {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	h := sha256.New()
+	h.Write([]byte(c.Method() + "\x00" + c.Path()))
+	for _, name := range names {
+		h.Write([]byte("\x00" + name + "=" + f.Values[name]))
+	}
+	return &orders.IdempotencyKey{Scope: "user:" + strconv.FormatInt(actor.UserID, 10), Key: "form:" + v, RequestHash: h.Sum(nil)}
+}
 
 // formValue returns a form field copied out of Fiber's reused buffers, with any bytes that
 // are not UTF-8 replaced by U+FFFD as encoding/json does for the API: such text would
