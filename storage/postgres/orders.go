@@ -45,8 +45,9 @@ func (s *OrdersStore) listQ() queryer {
 // they begin. Orders transactions lock production sites and listings until they commit:
 // past a few at once on 2 cores they mostly wait for each other's locks while holding
 // their own, and the order rate falls as the load grows (the orders benchmark placed 175
-// orders/s with 8 clients and 120 with 32).
-const MaxOrderTransactions = 8
+// orders/s with 8 clients and 120 with 32). Alternating 10 s runs of the benchmark with 4,
+// 8 and 16 at once: 253-261, 260 and 237-238 orders/s, p99 176-204, 246 and 345-361 ms.
+const MaxOrderTransactions = 4
 
 // NewOrdersStore returns the orders store on db.
 func NewOrdersStore(db *DB) *OrdersStore {
