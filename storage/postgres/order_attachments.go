@@ -37,23 +37,16 @@ func (s *OrdersStore) CheckGuards(ctx context.Context, keys []string, now time.T
 func (s *OrdersStore) LockAcceptance(ctx context.Context, id int64) (orders.Acceptance, error) {
 	const q = `SELECT id, fulfillment_id, accepted_at, accepted_by, defect_reason, days_overdue, penalty_tiyn
 		FROM acceptances WHERE id = $1 FOR UPDATE`
-	var r struct {
-		ID            int64         `db:"id"`
-		FulfillmentID int64         `db:"fulfillment_id"`
-		AcceptedAt    time.Time     `db:"accepted_at"`
-		AcceptedBy    sql.NullInt64 `db:"accepted_by"`
-		DefectReason  string        `db:"defect_reason"`
-		DaysOverdue   int           `db:"days_overdue"`
-		PenaltyTiyn   int64         `db:"penalty_tiyn"`
-	}
+	var r acceptanceRow
 	if err := s.q.GetContext(ctx, &r, q, id); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return orders.Acceptance{}, &accounts.Error{Code: accounts.CodeNotFound, Message: "no such acceptance"}
 		}
 		return orders.Acceptance{}, translate(err)
 	}
-	return orders.Acceptance{ID: r.ID, FulfillmentID: r.FulfillmentID, AcceptedAt: r.AcceptedAt.UTC(), AcceptedBy: r.AcceptedBy.Int64,
-		DefectReason: r.DefectReason, DaysOverdue: r.DaysOverdue, PenaltyTiyn: r.PenaltyTiyn}, nil
+	a := r.acceptance()
+	a.AcceptedAt = a.AcceptedAt.UTC()
+	return a, nil
 }
 
 type attachmentRow struct {

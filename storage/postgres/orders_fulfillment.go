@@ -544,6 +544,22 @@ func (s *OrdersStore) CreateAcceptance(ctx context.Context, a *orders.Acceptance
 	return nil
 }
 
+// acceptanceRow is an acceptances row as the stores read it.
+type acceptanceRow struct {
+	ID            int64         `db:"id"`
+	FulfillmentID int64         `db:"fulfillment_id"`
+	AcceptedAt    time.Time     `db:"accepted_at"`
+	AcceptedBy    sql.NullInt64 `db:"accepted_by"`
+	DefectReason  string        `db:"defect_reason"`
+	DaysOverdue   int           `db:"days_overdue"`
+	PenaltyTiyn   int64         `db:"penalty_tiyn"`
+}
+
+func (r acceptanceRow) acceptance() orders.Acceptance {
+	return orders.Acceptance{ID: r.ID, FulfillmentID: r.FulfillmentID, AcceptedAt: r.AcceptedAt, AcceptedBy: r.AcceptedBy.Int64,
+		DefectReason: r.DefectReason, DaysOverdue: r.DaysOverdue, PenaltyTiyn: r.PenaltyTiyn}
+}
+
 // Acceptances implements orders.Store.
 func (s *OrdersStore) Acceptances(ctx context.Context, fulfillmentID int64) ([]orders.Acceptance, error) {
 	const q = `SELECT a.id, a.fulfillment_id, a.accepted_at, a.accepted_by, a.defect_reason, a.days_overdue, a.penalty_tiyn,
@@ -551,16 +567,10 @@ func (s *OrdersStore) Acceptances(ctx context.Context, fulfillmentID int64) ([]o
 		FROM acceptances a JOIN acceptance_lines l ON l.acceptance_id = a.id
 		WHERE a.fulfillment_id = $1 ORDER BY a.id, l.order_line_id`
 	var rows []struct {
-		ID            int64         `db:"id"`
-		FulfillmentID int64         `db:"fulfillment_id"`
-		AcceptedAt    time.Time     `db:"accepted_at"`
-		AcceptedBy    sql.NullInt64 `db:"accepted_by"`
-		DefectReason  string        `db:"defect_reason"`
-		DaysOverdue   int           `db:"days_overdue"`
-		PenaltyTiyn   int64         `db:"penalty_tiyn"`
-		OrderLineID   int64         `db:"order_line_id"`
-		Accepted      int           `db:"accepted"`
-		Rejected      int           `db:"rejected"`
+		acceptanceRow
+		OrderLineID int64 `db:"order_line_id"`
+		Accepted    int   `db:"accepted"`
+		Rejected    int   `db:"rejected"`
 	}
 	if err := s.q.SelectContext(ctx, &rows, q, fulfillmentID); err != nil {
 		return nil, translate(err)
@@ -568,8 +578,7 @@ func (s *OrdersStore) Acceptances(ctx context.Context, fulfillmentID int64) ([]o
 	var out []orders.Acceptance
 	for _, r := range rows {
 		if len(out) == 0 || out[len(out)-1].ID != r.ID {
-			out = append(out, orders.Acceptance{ID: r.ID, FulfillmentID: r.FulfillmentID, AcceptedAt: r.AcceptedAt, AcceptedBy: r.AcceptedBy.Int64,
-				DefectReason: r.DefectReason, DaysOverdue: r.DaysOverdue, PenaltyTiyn: r.PenaltyTiyn})
+			out = append(out, r.acceptance())
 		}
 		a := &out[len(out)-1]
 		a.Lines = append(a.Lines, orders.AcceptanceLine{OrderLineID: r.OrderLineID, Accepted: r.Accepted, Rejected: r.Rejected})
